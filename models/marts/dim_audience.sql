@@ -1,0 +1,5 @@
+select
+    audience,
+    audience_label,
+    audience_description
+from {{ ref('stg_codebook__audiences') }}

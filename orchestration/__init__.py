@@ -1,0 +1,1 @@
+"""Dagster orchestration of the tendensen warehouse (dbt assets, GX checks, jobs)."""

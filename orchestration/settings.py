@@ -1,0 +1,24 @@
+"""Where things live. One place, so dbt, the checks and the scripts agree."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_WAREHOUSE = Path("data") / "warehouse.duckdb"
+
+
+def warehouse_path() -> Path:
+    """The warehouse file: `WAREHOUSE_PATH` or data/warehouse.duckdb.
+
+    A relative path is taken from the repository root, as dbt (which runs with the
+    project directory as its working directory) resolves it.
+    """
+    path = Path(os.environ.get("WAREHOUSE_PATH") or DEFAULT_WAREHOUSE)
+    return path if path.is_absolute() else REPO_ROOT / path
+
+
+def data_dir() -> Path:
+    """Folder for generated artefacts (warehouse, data docs): beside the warehouse."""
+    return warehouse_path().parent

@@ -1,0 +1,45 @@
+"""Shared fixtures: one real build of the warehouse per test session.
+
+The `build_warehouse` job runs in-process (not mocked) against a temporary DuckDB file,
+so every test that reads the marts reads what the pipeline really produced.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+
+
+@dataclass
+class Build:
+    path: Path
+    result: object  # dagster ExecuteInProcessResult
+
+    def rows(self, sql: str, params: list | None = None) -> list[tuple]:
+        from orchestration.warehouse import connect
+
+        with connect(self.path) as con:
+            return con.execute(sql, params or []).fetchall()
+
+    def scalar(self, sql: str, params: list | None = None):
+        (row,) = self.rows(sql, params)
+        return row[0]
+
+
+@pytest.fixture(scope="session")
+def built_warehouse(tmp_path_factory) -> Build:
+    """The whole pipeline, run once on a temporary warehouse."""
+    path = tmp_path_factory.mktemp("warehouse") / "warehouse.duckdb"
+    patch = pytest.MonkeyPatch()
+    patch.setenv("WAREHOUSE_PATH", str(path))
+    from orchestration.definitions import defs
+
+    result = defs.resolve_job_def("build_warehouse").execute_in_process(raise_on_error=False)
+    yield Build(path=path, result=result)
+    patch.undo()

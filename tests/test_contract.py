@@ -1,0 +1,61 @@
+"""The public marts match ../shared/CONTRACT.md exactly: names, order-independent types, schemas."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from orchestration.settings import REPO_ROOT
+
+CONTRACT = REPO_ROOT.parent / "shared" / "CONTRACT.md"
+DUCKDB_TYPES = {"varchar": "VARCHAR", "integer": "INTEGER", "double": "DOUBLE",
+                "boolean": "BOOLEAN", "timestamp": "TIMESTAMP"}
+
+
+def contract_columns(table: str, contract_text: str) -> dict[str, str]:
+    """Column -> DuckDB type from the markdown table under the `## `schema.table`` heading.
+
+    A row may name several columns at once (`edition_id, audience | varchar`).
+    """
+    section = contract_text.split(f"## `{table}`", 1)[1].split("\n## ", 1)[0]
+    columns: dict[str, str] = {}
+    for line in section.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) < 2 or cells[1] not in DUCKDB_TYPES:
+            continue
+        for name in re.split(r",\s*", cells[0]):
+            columns[name] = DUCKDB_TYPES[cells[1]]
+    return columns
+
+
+def test_contract_parser_reads_grouped_columns():
+    text = "## `a.t` — x\n| column | type | meaning |\n|---|---|---|\n| a, b | varchar | m |\n| c | double | m |\n"
+    assert contract_columns("a.t", text) == {"a": "VARCHAR", "b": "VARCHAR", "c": "DOUBLE"}
+
+
+@pytest.fixture(scope="module")
+def contract_text() -> str:
+    if not CONTRACT.exists():
+        pytest.fail(f"{CONTRACT} is missing: the shared folder must sit beside the repository")
+    return CONTRACT.read_text(encoding="utf-8")
+
+
+def test_answer_shares_matches_contract(built_warehouse, contract_text):
+    expected = contract_columns("marts.answer_shares", contract_text)
+    assert len(expected) == 18
+    actual = dict(built_warehouse.rows(
+        "select column_name, data_type from information_schema.columns "
+        "where table_schema = 'marts' and table_name = 'answer_shares' order by ordinal_position"
+    ))
+    assert actual == expected
+    # Column order as in the contract, for `select *` users.
+    assert list(actual) == list(expected)
+
+
+def test_schemas_have_exact_names(built_warehouse):
+    schemas = {name for (name,) in built_warehouse.rows(
+        "select distinct table_schema from information_schema.tables")}
+    assert {"marts", "staging", "intermediate", "raw"} <= schemas
+    assert not [name for name in schemas if name.startswith("main_")]
