@@ -1,14 +1,25 @@
 """dbt seeds, models and tests as Dagster assets and asset checks."""
 
-from __future__ import annotations
+import shutil
 
 import dagster as dg
+from dagster import AssetExecutionContext
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from orchestration.project import tendensen_project
+from orchestration.settings import dbt_run_results_path
 
 
 @dbt_assets(manifest=tendensen_project.manifest_path, project=tendensen_project)
-def tendensen_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+def tendensen_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource):
     """`dbt build`: seeds, models and their tests in dependency order."""
-    yield from dbt.cli(["build"], context=context).stream()
+    invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+    yield from invocation.stream()
+    # dagster-dbt gives each invocation its own target folder; keep the test results
+    # beside the warehouse so `make run` can report them.
+    shutil.copyfile(invocation.target_path / "run_results.json", dbt_run_results_path())
+    if not invocation.is_successful():
+        raise dg.Failure(
+            description="dbt build failed: see the dbt log above for the failing model or test.",
+            metadata={"run_results": dg.MetadataValue.path(str(dbt_run_results_path()))},
+        )

@@ -22,3 +22,8 @@ def warehouse_path() -> Path:
 def data_dir() -> Path:
     """Folder for generated artefacts (warehouse, data docs): beside the warehouse."""
     return warehouse_path().parent
+
+
+def dbt_run_results_path() -> Path:
+    """dbt's run_results.json of the last build of this warehouse."""
+    return data_dir() / "dbt_run_results.json"

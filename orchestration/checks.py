@@ -1,0 +1,53 @@
+"""Great Expectations share rules as blocking Dagster asset checks on marts.answer_shares."""
+
+
+import dagster as dg
+from dagster import AssetCheckExecutionContext
+
+from orchestration.settings import data_dir, warehouse_path
+from orchestration.validation.rules import RULES
+
+ANSWER_SHARES = dg.AssetKey(["marts", "answer_shares"])
+MAX_LISTED_FAILURES = 20
+
+
+@dg.multi_asset_check(
+    specs=[
+        dg.AssetCheckSpec(name=rule.name, asset=ANSWER_SHARES, blocking=True, description=rule.description)
+        for rule in RULES
+    ],
+    description="Validate the shares with Great Expectations and record every group in audit.share_checks.",
+)
+def share_checks(context: AssetCheckExecutionContext):
+    # Imported here: pandas and GX make the Definitions slow to load otherwise.
+    from orchestration.validation.share_checks import (
+        describe_group,
+        run_share_checks,
+        unacknowledged_failures,
+    )
+
+    docs_dir = data_dir() / "gx_docs"
+    rows = run_share_checks(warehouse_path(), run_id=context.run.run_id, docs_dir=docs_dir)
+    context.log.info(f"Recorded {len(rows)} checked groups in audit.share_checks; data docs in {docs_dir}")
+    for rule in RULES:
+        rule_rows = rows[rows["rule"] == rule.name]
+        failures = unacknowledged_failures(rule_rows)
+        acknowledged = rule_rows[~rule_rows["passed"] & rule_rows["acknowledged"]]
+        listed = [describe_group(row) for row in failures.head(MAX_LISTED_FAILURES).itertuples()]
+        yield dg.AssetCheckResult(
+            check_name=rule.name,
+            asset_key=ANSWER_SHARES,
+            passed=failures.empty,
+            severity=dg.AssetCheckSeverity.ERROR,
+            description=(
+                f"{len(failures)} unacknowledged failing group(s): " + "; ".join(listed)
+                if listed else f"{len(rule_rows)} groups checked, none fails unacknowledged"
+            ),
+            metadata={
+                "groups_checked": len(rule_rows),
+                "passed": int(rule_rows["passed"].sum()),
+                "failed_unacknowledged": len(failures),
+                "failed_acknowledged": len(acknowledged),
+                "data_docs": dg.MetadataValue.path(str(docs_dir / "index.html")),
+            },
+        )

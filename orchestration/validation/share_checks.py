@@ -1,0 +1,166 @@
+"""Validate the shares and record every checked group in `audit.share_checks`.
+
+Three steps, each with its own short-lived connection (DuckDB: one writer or many readers):
+1. read: the rule SQL aggregates the marts into group rows (read-only connection);
+2. validate: Great Expectations checks every group row (in memory, no connection);
+3. write: one audit row per group and rule, passes and failures alike (read-write).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+
+from orchestration.validation.rules import GROUP_KEYS, RULES
+from orchestration.warehouse import connect
+
+AUDIT_COLUMNS = {
+    "run_id": "varchar",
+    "checked_at": "timestamp",
+    "rule": "varchar",
+    "edition_id": "varchar",
+    "audience": "varchar",
+    "question_id": "varchar",
+    "item_label": "varchar",
+    "source_report": "varchar",
+    "source_figure": "integer",
+    "observed": "double",
+    "lower_bound": "double",
+    "upper_bound": "double",
+    "passed": "boolean",
+    "acknowledged": "boolean",
+    "note": "varchar",
+}
+
+_ACKNOWLEDGEMENTS_SQL = """
+    select acks.rule, acks.edition_id, acks.audience, acks.question_id,
+           items.item_label, acks.reason, acks.acknowledged_by, acks.acknowledged_on
+    from staging.stg_audit__acknowledged_anomalies as acks
+    left join marts.dim_item as items on items.item_key = acks.item_key
+"""
+
+
+def read_groups(path: Path) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+    """Every rule's group rows, and the acknowledged anomalies, from the warehouse."""
+    with connect(path) as con:
+        groups = {rule.name: con.execute(rule.sql).df() for rule in RULES}
+        acknowledgements = con.execute(_ACKNOWLEDGEMENTS_SQL).df()
+    return groups, acknowledgements
+
+
+def apply_acknowledgements(checked: pd.DataFrame, acknowledgements: pd.DataFrame) -> pd.DataFrame:
+    """Mark groups that match an acknowledged anomaly and explain every row in `note`.
+
+    Acknowledgements describe anomalies of the published reports, so they only ever match
+    published groups. An acknowledged group that passes is flagged as a stale acknowledgement.
+    """
+    keys = ["rule", "edition_id", "audience", "question_id", "item_label"]
+    acks = acknowledgements[keys + ["reason", "acknowledged_by", "acknowledged_on"]].copy()
+    # pandas merges never match NaN keys to NaN keys reliably: compare a filled copy.
+    merged = checked.assign(_item=checked["item_label"].fillna("")).merge(
+        acks.assign(_item=acks["item_label"].fillna("")).drop(columns="item_label"),
+        how="left", on=["rule", "edition_id", "audience", "question_id", "_item"],
+    ).drop(columns="_item")
+    matched = merged["reason"].notna() & (merged["source"] == "published")
+    merged["acknowledged"] = matched
+    merged["note"] = [
+        _note(row.passed, row.failure_note, row.reason if ok else None,
+              row.acknowledged_by if ok else None, row.acknowledged_on if ok else None)
+        for row, ok in zip(merged.itertuples(), matched)
+    ]
+    return merged.drop(columns=["reason", "acknowledged_by", "acknowledged_on"])
+
+
+def _note(passed: bool, failure_note, reason, who, when) -> str | None:
+    if reason is None:
+        return None if passed else failure_note
+    acknowledgement = f"acknowledged by {who} on {when}: {reason}"
+    if passed:
+        return f"stale acknowledgement (the group passes): {acknowledgement}"
+    return f"{failure_note}; {acknowledgement}"
+
+
+def audit_rows(checked: pd.DataFrame, run_id: str, checked_at: datetime) -> pd.DataFrame:
+    """The contract's columns of `audit.share_checks`, in its order."""
+    rows = checked.assign(run_id=run_id, checked_at=checked_at)
+    return rows[list(AUDIT_COLUMNS)]
+
+
+def write_audit(path: Path, rows: pd.DataFrame) -> None:
+    """Append this run's rows; earlier runs stay as the audit history."""
+    columns = ", ".join(f"{name} {sql_type}" for name, sql_type in AUDIT_COLUMNS.items())
+    with connect(path, read_only=False) as con:
+        con.execute("create schema if not exists audit")
+        con.execute(f"create table if not exists audit.share_checks ({columns})")
+        con.register("new_rows", rows)
+        con.execute("insert into audit.share_checks by name select * from new_rows")
+        con.execute(
+            "create or replace view audit.latest_share_checks as "
+            "select * from audit.share_checks "
+            "where run_id = (select arg_max(run_id, checked_at) from audit.share_checks)"
+        )
+        con.unregister("new_rows")
+
+
+def run_share_checks(path: Path, run_id: str, docs_dir: Path | None = None) -> pd.DataFrame:
+    """Read, validate with GX, acknowledge and record; returns this run's audit rows."""
+    from orchestration.validation.gx_runner import validate_groups
+
+    groups, acknowledgements = read_groups(path)
+    validated = validate_groups(groups, docs_dir=docs_dir, run_name=run_id)
+    checked = pd.concat(
+        [frame for frame in validated.values() if not frame.empty] or [_empty_checked()],
+        ignore_index=True,
+    )
+    checked = apply_acknowledgements(checked, acknowledgements)
+    rows = audit_rows(checked, run_id, datetime.now(timezone.utc).replace(tzinfo=None))
+    write_audit(path, rows)
+    return rows
+
+
+def _empty_checked() -> pd.DataFrame:
+    return pd.DataFrame(columns=["rule", "source", *GROUP_KEYS, "observed", "lower_bound",
+                                 "upper_bound", "passed", "failure_note"])
+
+
+def checks_of_run(path: Path, run_id: str) -> pd.DataFrame:
+    """The audit rows one pipeline run wrote (empty if the checks did not run)."""
+    with connect(path) as con:
+        exists = con.execute(
+            "select count(*) from information_schema.tables "
+            "where table_schema = 'audit' and table_name = 'share_checks'"
+        ).fetchone()[0]
+        if not exists:
+            return pd.DataFrame(columns=list(AUDIT_COLUMNS))
+        return con.execute("select * from audit.share_checks where run_id = ?", [run_id]).df()
+
+
+def describe_group(row) -> str:
+    """One line naming a group the way a reader of the report finds it."""
+    figure = f"figure {int(row.source_figure)}" if pd.notna(row.source_figure) else "prose"
+    item = f", item '{row.item_label}'" if isinstance(row.item_label, str) else ""
+    return (
+        f"edition {row.edition_id}, audience {row.audience}, question {row.question_id}{item}, "
+        f"{figure} of {row.source_report}: observed {row.observed:g}, "
+        f"allowed [{row.lower_bound:g}, {row.upper_bound:g}]"
+    )
+
+
+def unacknowledged_failures(rows: pd.DataFrame) -> pd.DataFrame:
+    return rows[~rows["passed"] & ~rows["acknowledged"]]
+
+
+def summary_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """Per rule: groups checked, passed, failed, acknowledged (of the failures)."""
+    failed = ~rows["passed"]
+    table = pd.DataFrame({
+        "rule": rows["rule"],
+        "checked": 1,
+        "passed": rows["passed"].astype(int),
+        "failed": failed.astype(int),
+        "acknowledged": (failed & rows["acknowledged"]).astype(int),
+    }).groupby("rule", sort=False).sum()
+    order = [rule.name for rule in RULES if rule.name in table.index]
+    return table.loc[order]

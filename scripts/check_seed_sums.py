@@ -1,0 +1,210 @@
+#!/usr/bin/env python3
+"""Consistency check and sum report for the transcribed survey seeds (stdlib only).
+
+Checks (any failure -> exit code 1):
+  * every edition_id / audience / source_document_id used in published_shares
+    and respondent_counts exists in the codebook;
+  * every question_id in published_shares exists in questions.csv, every
+    (question_id, option_id) in options.csv and every non-empty
+    (question_id, item_id) in items.csv; matrix / mean_score questions carry an
+    item_id, other questions do not;
+  * codebook integrity: topics of questions exist, options/items belong to known
+    questions, subtotal_option_id points at a subtotal option of the same question,
+    unique keys in every codebook table;
+  * no duplicate grain (edition_id, audience, question_id, item_id, option_id).
+
+Report (informational only, published numbers are never corrected):
+  * per (edition, audience, question, item): number of plain options and the sum of
+    plain options (subtotal rows excluded), flagged with the question type;
+  * per published subtotal: the subtotal vs the sum of its published parts.
+
+Usage: python scripts/check_seed_sums.py [path/to/seeds]
+"""
+import csv
+import os
+import sys
+from collections import OrderedDict, defaultdict
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SEEDS = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, os.pardir, "seeds")
+
+MATRIX_TYPES = {"agreement_matrix", "scale_matrix", "mean_score"}
+
+
+def read(rel):
+    with open(os.path.join(SEEDS, rel), newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def fmt(x):
+    return str(int(x)) if float(x).is_integer() else f"{x:.2f}"
+
+
+errors = []
+
+
+def err(msg):
+    errors.append(msg)
+
+
+def unique(rows, keys, name):
+    seen = set()
+    for r in rows:
+        k = tuple(r[c] for c in keys)
+        if k in seen:
+            err(f"{name}: duplicate key {k}")
+        seen.add(k)
+    return seen
+
+
+sources = read("codebook/source_documents.csv")
+editions = read("codebook/editions.csv")
+audiences = read("codebook/audiences.csv")
+topics = read("codebook/topics.csv")
+questions = read("codebook/questions.csv")
+items = read("codebook/items.csv")
+options = read("codebook/options.csv")
+shares = read("published/published_shares.csv")
+counts = read("published/respondent_counts.csv")
+anomalies = read("audit/acknowledged_anomalies.csv")
+
+source_ids = {k[0] for k in unique(sources, ["source_document_id"], "source_documents")}
+edition_ids = {k[0] for k in unique(editions, ["edition_id"], "editions")}
+audience_ids = {k[0] for k in unique(audiences, ["audience"], "audiences")}
+topic_ids = {k[0] for k in unique(topics, ["topic_id"], "topics")}
+unique(questions, ["question_id"], "questions")
+qtype = {q["question_id"]: q["question_type"] for q in questions}
+item_keys = unique(items, ["question_id", "item_id"], "items")
+option_keys = unique(options, ["question_id", "option_id"], "options")
+
+for q in questions:
+    if q["topic_id"] not in topic_ids:
+        err(f"questions: {q['question_id']} has unknown topic_id {q['topic_id']!r}")
+    if q["question_type"] == "multi_choice" and not q["max_choices"]:
+        err(f"questions: multi_choice {q['question_id']} without max_choices")
+    if q["question_type"] != "multi_choice" and q["max_choices"]:
+        err(f"questions: {q['question_id']} has max_choices but is {q['question_type']}")
+for r in items:
+    if r["question_id"] not in qtype:
+        err(f"items: unknown question {r['question_id']}")
+    elif qtype[r["question_id"]] not in MATRIX_TYPES:
+        err(f"items: question {r['question_id']} is {qtype[r['question_id']]}, not a matrix/mean_score")
+
+opt = {}
+for r in options:
+    if r["question_id"] not in qtype:
+        err(f"options: unknown question {r['question_id']}")
+    if r["is_subtotal"] not in ("true", "false"):
+        err(f"options: is_subtotal must be true/false, got {r['is_subtotal']!r}")
+    opt[(r["question_id"], r["option_id"])] = r
+for r in options:
+    sub = r["subtotal_option_id"]
+    if sub:
+        target = opt.get((r["question_id"], sub))
+        if target is None or target["is_subtotal"] != "true":
+            err(f"options: {r['question_id']}.{r['option_id']} points at non-subtotal {sub!r}")
+        if r["is_subtotal"] == "true":
+            err(f"options: subtotal {r['question_id']}.{r['option_id']} is itself part of a subtotal")
+
+for r in counts:
+    if r["edition_id"] not in edition_ids:
+        err(f"respondent_counts: unknown edition {r['edition_id']}")
+    if r["audience"] not in audience_ids:
+        err(f"respondent_counts: unknown audience {r['audience']}")
+    if r["source_document_id"] not in source_ids:
+        err(f"respondent_counts: unknown source {r['source_document_id']}")
+
+grain_seen = set()
+for i, r in enumerate(shares, start=2):
+    where = f"published_shares line {i}"
+    q = r["question_id"]
+    if r["edition_id"] not in edition_ids:
+        err(f"{where}: unknown edition {r['edition_id']!r}")
+    if r["audience"] not in audience_ids:
+        err(f"{where}: unknown audience {r['audience']!r}")
+    if r["source_document_id"] not in source_ids:
+        err(f"{where}: unknown source {r['source_document_id']!r}")
+    if q not in qtype:
+        err(f"{where}: unknown question {q!r}")
+        continue
+    if (q, r["option_id"]) not in option_keys:
+        err(f"{where}: option ({q}, {r['option_id']}) not in options.csv")
+    if r["item_id"]:
+        if (q, r["item_id"]) not in item_keys:
+            err(f"{where}: item ({q}, {r['item_id']}) not in items.csv")
+    elif qtype[q] in MATRIX_TYPES:
+        err(f"{where}: {qtype[q]} question {q} without item_id")
+    if r["item_id"] and qtype[q] not in MATRIX_TYPES:
+        err(f"{where}: item_id on non-matrix question {q}")
+    if r["is_partial"] not in ("true", "false"):
+        err(f"{where}: is_partial must be true/false")
+    if (r["is_partial"] == "false") != bool(r["source_figure"]):
+        err(f"{where}: is_partial={r['is_partial']} but source_figure={r['source_figure']!r}")
+    try:
+        float(r["pct"])
+    except ValueError:
+        err(f"{where}: pct not numeric: {r['pct']!r}")
+        continue
+    grain = (r["edition_id"], r["audience"], q, r["item_id"], r["option_id"])
+    if grain in grain_seen:
+        err(f"{where}: duplicate grain {grain}")
+    grain_seen.add(grain)
+
+# ---------------------------------------------------------------- sums report
+groups = OrderedDict()
+for r in shares:
+    key = (r["edition_id"], r["audience"], r["question_id"], r["item_id"])
+    groups.setdefault(key, []).append(r)
+
+print(f"seeds: {os.path.normpath(SEEDS)}")
+print(f"published_shares rows: {len(shares)}  (figure rows: "
+      f"{sum(r['is_partial'] == 'false' for r in shares)}, prose-only rows: "
+      f"{sum(r['is_partial'] == 'true' for r in shares)})")
+print(f"groups (edition, audience, question, item): {len(groups)}")
+print()
+print("== plain options per group (subtotals excluded) ==")
+print(f"{'edition':8} {'audience':10} {'question':34} {'item':28} {'type':16} {'fig':>3} {'n':>3} {'sum':>7}  partial")
+for (ed, aud, q, item), rows in groups.items():
+    plain = [r for r in rows if opt.get((q, r["option_id"]), {}).get("is_subtotal") != "true"]
+    s = sum(float(r["pct"]) for r in plain)
+    figs = sorted({r["source_figure"] for r in rows if r["source_figure"]})
+    partial = "yes" if any(r["is_partial"] == "true" for r in rows) else "no"
+    qt = qtype.get(q, "?")
+    if qt == "multi_choice":
+        qt = "multi_choice(3)"
+    print(f"{ed:8} {aud:10} {q:34} {item or '-':28} {qt:16} {','.join(figs) or '-':>3} "
+          f"{len(plain):>3} {fmt(s):>7}  {partial}")
+
+print()
+print("== subtotals vs sum of their parts ==")
+any_sub = False
+for (ed, aud, q, item), rows in groups.items():
+    by_opt = {r["option_id"]: float(r["pct"]) for r in rows}
+    parts = defaultdict(list)
+    for (oq, oid), o in opt.items():
+        if oq == q and o["subtotal_option_id"]:
+            parts[o["subtotal_option_id"]].append(oid)
+    for sub_id, part_ids in parts.items():
+        if sub_id not in by_opt:
+            continue
+        any_sub = True
+        present = [p for p in part_ids if p in by_opt]
+        psum = sum(by_opt[p] for p in present)
+        status = "OK" if abs(psum - by_opt[sub_id]) < 1e-9 else f"DIFF {fmt(by_opt[sub_id] - psum)}"
+        parts_txt = " + ".join(f"{p}={fmt(by_opt[p])}" for p in present)
+        missing = [p for p in part_ids if p not in by_opt]
+        miss_txt = f" (missing parts: {', '.join(missing)})" if missing else ""
+        print(f"{ed:8} {aud:10} {q:26} {sub_id:32} published {fmt(by_opt[sub_id]):>4} | "
+              f"parts {fmt(psum):>4} [{parts_txt}]{miss_txt}  {status}")
+if not any_sub:
+    print("(none)")
+
+print()
+print(f"acknowledged_anomalies rows: {len(anomalies)}")
+if errors:
+    print()
+    print(f"== {len(errors)} ERROR(S) ==")
+    for e in errors:
+        print("ERROR:", e)
+    sys.exit(1)
+print("referential checks: OK (all editions, audiences, sources, questions, items, options known; no duplicate grain)")
