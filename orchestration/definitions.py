@@ -10,13 +10,13 @@ from dagster_dbt import DbtCliResource
 
 from orchestration.assets import tendensen_dbt_assets
 from orchestration.checks import share_checks
-from orchestration.jobs import build_warehouse
+from orchestration.jobs import build_warehouse, validate_warehouse
 from orchestration.project import tendensen_project
 
 defs = dg.Definitions(
     assets=[tendensen_dbt_assets],
     asset_checks=[share_checks],
-    jobs=[build_warehouse],
+    jobs=[build_warehouse, validate_warehouse],
     resources={
         # The dbt of this interpreter's virtualenv, so an un-activated `.venv/bin/python` works.
         "dbt": DbtCliResource(

@@ -16,23 +16,12 @@ import pandas as pd
 from orchestration.validation.rules import GROUP_KEYS, RULES
 from orchestration.warehouse import connect
 
-AUDIT_COLUMNS = {
-    "run_id": "varchar",
-    "checked_at": "timestamp",
-    "rule": "varchar",
-    "edition_id": "varchar",
-    "audience": "varchar",
-    "question_id": "varchar",
-    "item_label": "varchar",
-    "source_report": "varchar",
-    "source_figure": "integer",
-    "observed": "double",
-    "lower_bound": "double",
-    "upper_bound": "double",
-    "passed": "boolean",
-    "acknowledged": "boolean",
-    "note": "varchar",
-}
+# The contract's columns of audit.share_checks, in its order (DDL: macros/create_audit_tables.sql).
+AUDIT_COLUMNS = [
+    "run_id", "checked_at", "rule", "edition_id", "audience", "question_id", "item_label",
+    "source_report", "source_figure", "observed", "lower_bound", "upper_bound", "passed",
+    "acknowledged", "note",
+]
 
 _ACKNOWLEDGEMENTS_SQL = """
     select acks.rule, acks.edition_id, acks.audience, acks.question_id,
@@ -85,22 +74,18 @@ def _note(passed: bool, failure_note, reason, who, when) -> str | None:
 def audit_rows(checked: pd.DataFrame, run_id: str, checked_at: datetime) -> pd.DataFrame:
     """The contract's columns of `audit.share_checks`, in its order."""
     rows = checked.assign(run_id=run_id, checked_at=checked_at)
-    return rows[list(AUDIT_COLUMNS)]
+    return rows[AUDIT_COLUMNS]
 
 
 def write_audit(path: Path, rows: pd.DataFrame) -> None:
-    """Append this run's rows; earlier runs stay as the audit history."""
-    columns = ", ".join(f"{name} {sql_type}" for name, sql_type in AUDIT_COLUMNS.items())
+    """Append this run's rows; earlier runs stay as the audit history.
+
+    The table (and the view audit.latest_share_checks) is created by dbt's on-run-start
+    hook (macros/create_audit_tables.sql), so its columns are declared in one place.
+    """
     with connect(path, read_only=False) as con:
-        con.execute("create schema if not exists audit")
-        con.execute(f"create table if not exists audit.share_checks ({columns})")
         con.register("new_rows", rows)
         con.execute("insert into audit.share_checks by name select * from new_rows")
-        con.execute(
-            "create or replace view audit.latest_share_checks as "
-            "select * from audit.share_checks "
-            "where run_id = (select arg_max(run_id, checked_at) from audit.share_checks)"
-        )
         con.unregister("new_rows")
 
 
@@ -126,14 +111,8 @@ def _empty_checked() -> pd.DataFrame:
 
 
 def checks_of_run(path: Path, run_id: str) -> pd.DataFrame:
-    """The audit rows one pipeline run wrote (empty if the checks did not run)."""
+    """The audit rows one pipeline run wrote (empty if its checks did not run)."""
     with connect(path) as con:
-        exists = con.execute(
-            "select count(*) from information_schema.tables "
-            "where table_schema = 'audit' and table_name = 'share_checks'"
-        ).fetchone()[0]
-        if not exists:
-            return pd.DataFrame(columns=list(AUDIT_COLUMNS))
         return con.execute("select * from audit.share_checks where run_id = ?", [run_id]).df()
 
 
