@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: install run test dbt-parse clean
+.PHONY: install run test dev docs dbt-parse clean
 
 # Re-install only when the pinned dependencies change.
 $(STAMP): pyproject.toml
@@ -18,9 +18,9 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-$(DAGSTER_HOME)/dagster.yaml:
+$(DAGSTER_HOME)/dagster.yaml: orchestration/dagster.yaml
 	mkdir -p $(DAGSTER_HOME)
-	printf 'telemetry:\n  enabled: false\n' > $@
+	cp orchestration/dagster.yaml $@
 
 dbt-parse: install
 	$(VENV)/bin/dbt parse --quiet --project-dir . --profiles-dir .
@@ -29,9 +29,18 @@ dbt-parse: install
 run: install dbt-parse $(DAGSTER_HOME)/dagster.yaml
 	$(PY) -m orchestration.run
 
-## Run the whole test suite.
-test: install dbt-parse $(DAGSTER_HOME)/dagster.yaml
+## Run the whole test suite (tests/conftest.py parses the dbt project first).
+test: install $(DAGSTER_HOME)/dagster.yaml
 	$(PY) -m pytest
+
+## Open the Dagster UI on http://localhost:3000 (asset graph, checks, schedule, sensor).
+dev: install dbt-parse $(DAGSTER_HOME)/dagster.yaml
+	$(VENV)/bin/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
+
+## Generate the dbt docs (every public model and column described) and serve them on :8080.
+docs: install dbt-parse
+	$(VENV)/bin/dbt docs generate --project-dir . --profiles-dir .
+	$(VENV)/bin/dbt docs serve --project-dir . --profiles-dir . --host 127.0.0.1 --port 8080 --no-browser
 
 clean:
 	rm -rf target logs data .dagster_home

@@ -6,14 +6,24 @@ import dagster as dg
 
 from orchestration.checks import ANSWER_SHARES
 
+# Runs carrying this tag write the warehouse: the run queue (orchestration/dagster.yaml)
+# lets one of them run at a time, since DuckDB allows a single writer.
+WRITES_WAREHOUSE = {"tendensen/writes_warehouse": "true"}
+SERVING = dg.AssetKey(["serving", "tendensen"])
+
 build_warehouse = dg.define_asset_job(
     name="build_warehouse",
     selection=dg.AssetSelection.all(),
-    description="Load the seeds, build every dbt model, run dbt tests and the Great Expectations checks.",
+    tags=WRITES_WAREHOUSE,
+    description=(
+        "Load the seeds, build every dbt model, run dbt tests and the Great Expectations checks, "
+        "then publish the serving copy if every blocking check passed."
+    ),
 )
 
-validate_warehouse = dg.define_asset_job(
-    name="validate_warehouse",
-    selection=dg.AssetSelection.checks_for_assets(ANSWER_SHARES),
-    description="Re-run the Great Expectations share checks on the current warehouse, without rebuilding it.",
+publish_warehouse = dg.define_asset_job(
+    name="publish_warehouse",
+    selection=dg.AssetSelection.checks_for_assets(ANSWER_SHARES) | dg.AssetSelection.assets(SERVING),
+    tags=WRITES_WAREHOUSE,
+    description="Re-validate the current warehouse (no rebuild) and publish it if every blocking check passes.",
 )

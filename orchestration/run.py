@@ -1,4 +1,4 @@
-"""`make run`: build and validate the warehouse through Dagster, then say where it is.
+"""`make run`: build, validate and publish the warehouse through Dagster, then say where it is.
 
 Runs the `build_warehouse` job in-process (the multiprocess executor re-imports the
 project per step and is about 3x slower for this small graph).
@@ -6,14 +6,17 @@ project per step and is about 3x slower for this small graph).
 
 from __future__ import annotations
 
+import os
 import sys
+from datetime import datetime
+from pathlib import Path
 
-from orchestration.settings import data_dir, dbt_run_results_path, warehouse_path
+from orchestration.settings import data_dir, dbt_run_results_path, parquet_dir, serving_path, warehouse_path
 from orchestration.summary import EXAMPLE_QUERY, dbt_test_results, format_counts
 from orchestration.warehouse import table_row_counts
 
 
-def print_checks_summary(path, run_id: str) -> None:
+def print_checks_summary(path: Path, run_id: str) -> None:
     """One screen: groups per rule, passed, failed, acknowledged, and the failing groups."""
     from orchestration.validation.share_checks import checks_of_run, describe_group, summary_table
 
@@ -23,38 +26,65 @@ def print_checks_summary(path, run_id: str) -> None:
         return
     print("Share checks (Great Expectations, audit.share_checks):")
     print("  " + summary_table(rows).to_string().replace("\n", "\n  "))
-    failing = rows[~rows["passed"]]
-    for row in failing.itertuples():
+    for row in rows[~rows["passed"]].itertuples():
         status = "ACKNOWLEDGED" if row.acknowledged else "FAILED"
         print(f"  {status}: {row.rule}: {describe_group(row)}")
     print(f"  Data docs: {data_dir() / 'gx_docs' / 'index.html'}")
 
 
+def print_serving_status(published: bool) -> None:
+    serving = serving_path()
+    if published:
+        print(f"\nPublished the validated serving copy: {serving}")
+        print(f"  and the marts as Parquet: {parquet_dir() / 'current'}/")
+    elif serving.exists():
+        stamp = datetime.fromtimestamp(serving.stat().st_mtime).isoformat(timespec="seconds")
+        print(f"\nNOT published: the last good serving copy ({stamp}) stays in place: {serving}")
+    else:
+        print("\nNOT published: there is no serving copy yet.")
+
+
+def print_how_to_query() -> None:
+    serving = serving_path()
+    print("\nQuery the serving copy (read-only, never blocks a build):")
+    print(f"  duckdb -readonly {serving}")
+    print(f"  python: import duckdb; duckdb.connect({str(serving)!r}, read_only=True).sql(\"\"\"")
+    print("  " + EXAMPLE_QUERY.replace("\n", "\n  ") + '""").show()')
+    print(f"  SQLAlchemy / BI tools: duckdb:///{serving}?access_mode=read_only")
+
+
 def main() -> int:
+    import dagster as dg
+
     from orchestration.definitions import defs
+    from orchestration.jobs import SERVING
 
     path = warehouse_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     print(f"Building the warehouse at {path} ...", flush=True)
-    result = defs.resolve_job_def("build_warehouse").execute_in_process(raise_on_error=False)
+    # With DAGSTER_HOME (the Makefile sets it) the run shows up in `make dev`'s run history.
+    instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else None
+    result = defs.resolve_job_def("build_warehouse").execute_in_process(
+        raise_on_error=False, instance=instance
+    )
+    published = any(
+        event.is_step_materialization and event.asset_key == SERVING for event in result.all_events
+    )
 
     print("\n=== tendensen warehouse ===")
-    print(f"Warehouse: {path}")
-    tests = dbt_test_results(dbt_run_results_path())
+    print(f"Warehouse (pipeline only): {path}")
     print("dbt tests (data and unit tests):")
-    print(format_counts(dict(sorted(tests.items()))))
+    print(format_counts(dict(sorted(dbt_test_results(dbt_run_results_path()).items()))))
     if path.exists():
         print("Rows per mart (schema marts):")
-        print(format_counts(table_row_counts("marts")))
-    if path.exists():
+        print(format_counts(table_row_counts("marts", path)))
         print_checks_summary(path, result.run_id)
+    print_serving_status(published)
     if not result.success:
         failed = [event.step_key for event in result.all_events if event.is_step_failure]
         print(f"\nThe build FAILED (failed steps: {', '.join(failed) or 'see the log above'}).")
         return 1
-    print("\nQuery it with the DuckDB CLI (`duckdb -readonly", path, "`) or Python:")
-    print(f"  import duckdb; duckdb.connect({str(path)!r}, read_only=True).sql(\"\"\"")
-    print("  " + EXAMPLE_QUERY.replace("\n", "\n  ") + '""").show()')
+    print_how_to_query()
     return 0
 
 

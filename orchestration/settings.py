@@ -27,3 +27,13 @@ def data_dir() -> Path:
 def dbt_run_results_path() -> Path:
     """dbt's run_results.json of the last build of this warehouse."""
     return data_dir() / "dbt_run_results.json"
+
+
+def serving_path() -> Path:
+    """The validated copy BI tools read (write-audit-publish); never opened read-write by readers."""
+    return data_dir() / "serving" / "tendensen.duckdb"
+
+
+def parquet_dir() -> Path:
+    """The public marts as Parquet; `current` is a link to the latest published version."""
+    return data_dir() / "serving" / "parquet"

@@ -7,6 +7,8 @@ so every test that reads the marts reads what the pipeline really produced.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +16,16 @@ import pytest
 
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+
+
+def pytest_sessionstart(session):
+    """Parse the dbt project first: dagster-dbt reads target/manifest.json at import, and a
+    manifest older than the seeds or models fails the build with a KeyError."""
+    from orchestration.settings import REPO_ROOT
+
+    dbt = Path(sys.executable).parent / "dbt"
+    subprocess.run([str(dbt), "parse", "--quiet", "--project-dir", str(REPO_ROOT),
+                    "--profiles-dir", str(REPO_ROOT)], check=True, cwd=REPO_ROOT)
 
 
 @dataclass

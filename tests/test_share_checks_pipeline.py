@@ -66,6 +66,10 @@ def injected_run(built_warehouse, tmp_path_factory):
     """A copy of the built warehouse with one bad row, validated by the real job."""
     path = tmp_path_factory.mktemp("injected") / "warehouse.duckdb"
     shutil.copyfile(built_warehouse.path, path)
+    # The last good serving copy, which a failing validation must leave alone.
+    (path.parent / "serving").mkdir()
+    shutil.copyfile(built_warehouse.path.parent / "serving" / "tendensen.duckdb",
+                    path.parent / "serving" / "tendensen.duckdb")
     from orchestration.warehouse import connect
 
     with connect(path, read_only=False) as con:
@@ -80,7 +84,7 @@ def injected_run(built_warehouse, tmp_path_factory):
     patch.setenv("WAREHOUSE_PATH", str(path))
     from orchestration.definitions import defs
 
-    result = defs.resolve_job_def("validate_warehouse").execute_in_process(raise_on_error=False)
+    result = defs.resolve_job_def("publish_warehouse").execute_in_process(raise_on_error=False)
     patch.undo()
     return path, result
 
@@ -98,6 +102,17 @@ def test_injected_bad_row_fails_the_job(injected_run):
     assert failed["single_choice_sums_to_100"] == (
         "1 unacknowledged failing group(s): edition 2021, audience business, question "
         "ld_means_evolution, figure 9 of Tendensen in Leren 2021: observed 130, allowed [98, 102]")
+
+
+def test_injected_bad_row_is_not_published(injected_run, built_warehouse):
+    path, result = injected_run
+    from orchestration.jobs import SERVING
+
+    assert not [event for event in result.all_events
+                if event.is_step_materialization and event.asset_key == SERVING]
+    serving = path.parent / "serving" / "tendensen.duckdb"
+    assert serving.read_bytes() == (built_warehouse.path.parent / "serving" / "tendensen.duckdb").read_bytes()
+    assert not (path.parent / "serving" / "parquet").exists()
 
 
 def test_injected_bad_row_is_recorded_unacknowledged(injected_run):

@@ -1,0 +1,34 @@
+"""The publish step as a Dagster asset: it runs only after every blocking check passed."""
+
+import dagster as dg
+from dagster import AssetExecutionContext
+
+from orchestration.assets import tendensen_dbt_assets
+from orchestration.settings import parquet_dir, serving_path, warehouse_path
+
+PUBLIC_MART_KEYS = [key for key in tendensen_dbt_assets.keys if key.path[0] == "marts"]
+
+
+@dg.asset(
+    key=["serving", "tendensen"],
+    deps=PUBLIC_MART_KEYS,
+    group_name="serving",
+    description=(
+        "The validated serving copy for BI tools (data/serving/tendensen.duckdb, schemas marts and "
+        "audit) and the public marts as Parquet (data/serving/parquet/current/). Published "
+        "atomically, and only when every blocking check of the marts passed."
+    ),
+)
+def serving_copy(context: AssetExecutionContext) -> dg.MaterializeResult:
+    from orchestration.publish import publish
+
+    published = publish(warehouse_path(), serving_path(), parquet_dir())
+    context.log.info(f"Published {published.serving_path} and {published.parquet_path}")
+    return dg.MaterializeResult(
+        metadata={
+            "serving_path": dg.MetadataValue.path(str(published.serving_path)),
+            "parquet_path": dg.MetadataValue.path(str(published.parquet_path.resolve())),
+            "row_counts": dg.MetadataValue.json(published.row_counts),
+            "answer_shares_rows": published.row_counts.get("marts.answer_shares", 0),
+        }
+    )
