@@ -59,3 +59,29 @@ def test_schemas_have_exact_names(built_warehouse):
         "select distinct table_schema from information_schema.tables")}
     assert {"marts", "staging", "intermediate", "raw"} <= schemas
     assert not [name for name in schemas if name.startswith("main_")]
+
+
+def test_share_checks_matches_contract(built_warehouse, contract_text):
+    expected = contract_columns("audit.share_checks", contract_text)
+    assert len(expected) == 15
+    actual = dict(built_warehouse.rows(
+        "select column_name, data_type from information_schema.columns "
+        "where table_schema = 'audit' and table_name = 'share_checks' order by ordinal_position"
+    ))
+    assert actual == expected
+    assert list(actual) == list(expected)
+
+
+def test_serving_copy_matches_contract(built_warehouse, contract_text):
+    """BI tools read the serving copy: it must carry the same public shape."""
+    import duckdb
+
+    serving = built_warehouse.path.parent / "serving" / "tendensen.duckdb"
+    with duckdb.connect(str(serving), read_only=True) as con:
+        for table in ("marts.answer_shares", "audit.share_checks"):
+            schema, name = table.split(".")
+            actual = dict(con.execute(
+                "select column_name, data_type from information_schema.columns "
+                "where table_schema = ? and table_name = ? order by ordinal_position", [schema, name]
+            ).fetchall())
+            assert actual == contract_columns(table, contract_text)
