@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: install run test dev docs dbt-parse clean
+.PHONY: install run test dev docs report dbt-parse clean
 
 # Re-install only when the pinned dependencies change.
 $(STAMP): pyproject.toml
@@ -30,8 +30,14 @@ run: install dbt-parse $(DAGSTER_HOME)/dagster.yaml
 	$(PY) -m orchestration.run
 
 ## Run the whole test suite (tests/conftest.py parses the dbt project first).
+## The report test renders the page in Debian's Chromium, installed here if missing.
 test: install $(DAGSTER_HOME)/dagster.yaml
+	bash scripts/ensure_chromium.sh
 	$(PY) -m pytest
+
+## Static HTML report of every question (charts + validation findings), from the built warehouse.
+report: install
+	$(PY) -m orchestration.report
 
 ## Open the Dagster UI on http://localhost:3000 (asset graph, checks, schedule, sensor).
 dev: install dbt-parse $(DAGSTER_HOME)/dagster.yaml

@@ -67,6 +67,7 @@ class Question:
     topic_label: str | None
     conclusion_number: int | None
     question_note: str | None
+    codebook_rank: int | None = None  # position in marts.dim_question (the codebook's order)
     shares: list[Share] = field(default_factory=list)
     item_order: dict[str, int] = field(default_factory=dict)
     checks: list[Check] = field(default_factory=list)
@@ -90,7 +91,8 @@ class Question:
     @property
     def sort_key(self) -> tuple:
         figures = self.figures
-        return (0 if figures else 1, figures[0] if figures else 0, self.question_id)
+        rank = self.codebook_rank if self.codebook_rank is not None else 10**6
+        return (0 if figures else 1, figures[0] if figures else 0, rank, self.question_id)
 
 
 @dataclass
@@ -158,8 +160,8 @@ def load(warehouse: Path) -> ReportData:
                 r["question_id"]: r
                 for r in _records(
                     con,
-                    "select question_id, topic_id, topic_label, conclusion_number, question_note "
-                    "from marts.dim_question",
+                    "select question_id, topic_id, topic_label, conclusion_number, question_note, "
+                    "rowid as codebook_rank from marts.dim_question",
                 )
             }
             if has_dim_question
@@ -209,6 +211,7 @@ def load(warehouse: Path) -> ReportData:
                 topic_label=meta.get("topic_label"),
                 conclusion_number=meta.get("conclusion_number"),
                 question_note=meta.get("question_note"),
+                codebook_rank=meta.get("codebook_rank"),
             )
         q.shares.append(
             Share(

@@ -40,10 +40,12 @@ def read_groups(path: Path) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
 
 
 def apply_acknowledgements(checked: pd.DataFrame, acknowledgements: pd.DataFrame) -> pd.DataFrame:
-    """Mark groups that match an acknowledged anomaly and explain every row in `note`.
+    """Mark failing groups that match an acknowledged anomaly and explain every row in `note`.
 
     Acknowledgements describe anomalies of the published reports, so they only ever match
-    published groups. An acknowledged group that passes is flagged as a stale acknowledgement.
+    published groups. One acknowledgement key may cover several groups (e.g. the two
+    subtotals of one figure column): only the failing ones are acknowledged. An
+    acknowledgement none of whose groups fails any more is flagged as stale on its groups.
     """
     keys = ["rule", "edition_id", "audience", "question_id", "item_label"]
     acks = acknowledgements[keys + ["reason", "acknowledged_by", "acknowledged_on"]].copy()
@@ -51,15 +53,18 @@ def apply_acknowledgements(checked: pd.DataFrame, acknowledgements: pd.DataFrame
     merged = checked.assign(_item=checked["item_label"].fillna("")).merge(
         acks.assign(_item=acks["item_label"].fillna("")).drop(columns="item_label"),
         how="left", on=["rule", "edition_id", "audience", "question_id", "_item"],
-    ).drop(columns="_item")
+    )
     matched = merged["reason"].notna() & (merged["source"] == "published")
-    merged["acknowledged"] = matched
+    key_columns = ["rule", "edition_id", "audience", "question_id", "_item"]
+    key_fails = (matched & ~merged["passed"]).groupby([merged[c] for c in key_columns]).transform("any")
+    merged["acknowledged"] = matched & ~merged["passed"]
+    stale = matched & merged["passed"] & ~key_fails
     merged["note"] = [
-        _note(row.passed, row.failure_note, row.reason if ok else None,
-              row.acknowledged_by if ok else None, row.acknowledged_on if ok else None)
-        for row, ok in zip(merged.itertuples(), matched)
+        _note(row.passed, row.failure_note, row.reason if (ack or is_stale) else None,
+              row.acknowledged_by, row.acknowledged_on)
+        for row, ack, is_stale in zip(merged.itertuples(), merged["acknowledged"], stale)
     ]
-    return merged.drop(columns=["reason", "acknowledged_by", "acknowledged_on"])
+    return merged.drop(columns=["_item", "reason", "acknowledged_by", "acknowledged_on"])
 
 
 def _note(passed: bool, failure_note, reason, who, when) -> str | None:
