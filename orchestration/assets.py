@@ -1,5 +1,6 @@
 """dbt seeds, models and tests as Dagster assets and asset checks."""
 
+import json
 import shutil
 
 import dagster as dg
@@ -7,13 +8,15 @@ from dagster import AssetExecutionContext
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from orchestration.project import tendensen_project
-from orchestration.settings import dbt_run_results_path
+from orchestration.settings import dbt_run_results_path, landed_dir
 
 
 @dbt_assets(manifest=tendensen_project.manifest_path, project=tendensen_project)
 def tendensen_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource):
     """`dbt build`: seeds, models and their tests in dependency order."""
-    invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+    # The landed respondent files live beside the warehouse (absolute path: dbt runs elsewhere).
+    dbt_vars = json.dumps({"landed_dir": str(landed_dir())})
+    invocation = dbt.cli(["build", "--vars", dbt_vars], context=context, raise_on_error=False)
     yield from invocation.stream()
     # dagster-dbt gives each invocation its own target folder; keep the test results
     # beside the warehouse so `make run` can report them.

@@ -33,7 +33,8 @@ def share_checks(context: AssetCheckExecutionContext):
         rule_rows = rows[rows["rule"] == rule.name]
         failures = unacknowledged_failures(rule_rows)
         acknowledged = rule_rows[~rule_rows["passed"] & rule_rows["acknowledged"]]
-        listed = [describe_group(row) for row in failures.head(MAX_LISTED_FAILURES).itertuples()]
+        listed = [describe_group(row) + (f" ({row.note})" if row.note else "")
+                  for row in failures.head(MAX_LISTED_FAILURES).itertuples()]
         yield dg.AssetCheckResult(
             check_name=rule.name,
             asset_key=ANSWER_SHARES,

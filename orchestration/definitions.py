@@ -8,14 +8,16 @@ from dagster_dbt import DbtCliResource
 from orchestration.assets import tendensen_dbt_assets
 from orchestration.checks import share_checks
 from orchestration.jobs import build_warehouse, publish_warehouse
+from orchestration.landing_assets import landed_responses, landing_sensor
 from orchestration.project import tendensen_project
 from orchestration.publishing import serving_copy
 from orchestration.schedules import weekly_rebuild
 
 defs = dg.Definitions(
-    assets=[tendensen_dbt_assets, serving_copy],
+    assets=[landed_responses, tendensen_dbt_assets, serving_copy],
     asset_checks=[share_checks],
     jobs=[build_warehouse, publish_warehouse],
     schedules=[weekly_rebuild],
+    sensors=[landing_sensor],
     resources={"dbt": DbtCliResource(project_dir=tendensen_project)},
 )

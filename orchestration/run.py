@@ -26,9 +26,16 @@ def print_checks_summary(path: Path, run_id: str) -> None:
         return
     print("Share checks (Great Expectations, audit.share_checks):")
     print("  " + summary_table(rows).to_string().replace("\n", "\n  "))
-    for row in rows[~rows["passed"]].itertuples():
-        status = "ACKNOWLEDGED" if row.acknowledged else "FAILED"
-        print(f"  {status}: {row.rule}: {describe_group(row)}")
+    failing = rows[~rows["passed"]]
+    for row in failing[~failing["acknowledged"]].itertuples():
+        print(f"  FAILED: {row.rule}: {describe_group(row)}" + (f" ({row.note})" if row.note else ""))
+    acknowledged = failing[failing["acknowledged"]].fillna({"source_figure": -1})
+    by_group = acknowledged.groupby(["rule", "edition_id", "audience", "question_id", "source_figure"],
+                                    sort=False).size()
+    for (rule, edition, audience, question, figure), count in by_group.items():
+        where = f"figure {int(figure)}" if figure >= 0 else "prose"
+        extra = f" ({count} rows)" if count > 1 else ""
+        print(f"  acknowledged: {rule}: {edition} {audience} {question}, {where}{extra}")
     print(f"  Data docs: {data_dir() / 'gx_docs' / 'index.html'}")
 
 

@@ -37,3 +37,18 @@ def serving_path() -> Path:
 def parquet_dir() -> Path:
     """The public marts as Parquet; `current` is a link to the latest published version."""
     return data_dir() / "serving" / "parquet"
+
+
+def landing_dir() -> Path:
+    """Where SurveyMonkey exports are dropped (watched by the landing sensor)."""
+    return data_dir() / "landing"
+
+
+def landed_dir() -> Path:
+    """Anonymised, canonical Parquet files of the landed exports (read by dbt)."""
+    return data_dir() / "landed"
+
+
+def salt_path() -> Path:
+    """The secret salt of respondent keys: never in git, never in the warehouse."""
+    return data_dir() / ".respondent_salt"

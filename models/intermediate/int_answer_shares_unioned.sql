@@ -1,7 +1,7 @@
 -- Every share, whatever its source, at the grain of the fact:
 -- edition x audience x question x item x option x source.
 -- New sources (raw response exports) are added to this union, nowhere else.
-{%- set share_sources = [ref('stg_published__shares')] %}
+{%- set share_sources = [ref('stg_published__shares'), ref('int_response_shares_computed')] %}
 
 with unioned as (
     {% for share_source in share_sources %}

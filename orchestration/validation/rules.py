@@ -10,7 +10,12 @@ so each published share is within 0.5 of its true value:
 - k plain options of one distribution, whose true values add to 100, may add to 100 ± k/2;
 - a pick-up-to-m question's true sum is at most 100·m, so its published sum at most 100·m + k/2;
 - a published subtotal of p parts: the subtotal and each part are rounded on their own, so
-  subtotal and sum of parts may differ by (p + 1)/2.
+  subtotal and sum of parts may differ by (p + 1)/2;
+- a computed share (exact) matches its published counterpart within 0.5 point of tolerance
+  plus the 0.5 of the published rounding.
+A rule may add a `group_detail` column (the subtotal, the option) naming what inside the
+group was checked; it is carried into the audit note. Computed shares suppressed for a small
+base (null) are left out of every rule.
 See expectations/README.md for the reasoning in full.
 """
 
@@ -43,6 +48,8 @@ _SHARES = """
        and options.option_label = shares.option_label
     left join marts.dim_option as subtotals
         on subtotals.option_key = options.subtotal_option_key
+    -- computed shares over fewer than 10 respondents are suppressed (null) on purpose
+    where not (shares.source = 'responses' and shares.pct is null)
 """
 
 # Plain options of complete distributions of the given question types, summed per group.
@@ -110,7 +117,7 @@ RULES: list[Rule] = [
             'subtotal_equals_parts' as rule, subtotal.source, subtotal.edition_id,
             subtotal.audience, subtotal.question_id, subtotal.item_label,
             subtotal.source_report, subtotal.source_figure,
-            subtotal.option_label as subtotal_label,
+            subtotal.option_label as group_detail,
             subtotal.pct as observed,
             parts.n_parts,
             parts.parts_sum,
@@ -129,6 +136,32 @@ RULES: list[Rule] = [
         order by all
         """,
         "A published subtotal equals the sum of its p parts within (p + 1)/2.",
+    ),
+    Rule(
+        "computed_matches_published",
+        f"""
+        with shares as ({_SHARES})
+        select
+            'computed_matches_published' as rule, computed.source, computed.edition_id,
+            computed.audience, computed.question_id, computed.item_label,
+            published.source_report, published.source_figure,
+            'option "' || computed.option_label || '" (published ' || published.pct
+                || ', computed from ' || computed.source_report || ')' as group_detail,
+            computed.pct as observed,
+            published.pct - 1.0 as lower_bound,
+            published.pct + 1.0 as upper_bound
+        from shares as computed
+        inner join shares as published
+            on published.source = 'published'
+           and published.edition_id = computed.edition_id
+           and published.audience = computed.audience
+           and published.question_id = computed.question_id
+           and published.item_label is not distinct from computed.item_label
+           and published.option_label = computed.option_label
+        where computed.source = 'responses'
+        order by all
+        """,
+        "A share computed from a raw export matches the published share within 0.5 point plus rounding.",
     ),
     Rule(
         "pct_in_range",

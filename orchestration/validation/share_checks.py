@@ -39,41 +39,59 @@ def read_groups(path: Path) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     return groups, acknowledgements
 
 
+RECONCILIATION_RULE = "computed_matches_published"
+GROUP_KEYS_FILLED = ["edition_id", "audience", "question_id", "_item"]
+
+
 def apply_acknowledgements(checked: pd.DataFrame, acknowledgements: pd.DataFrame) -> pd.DataFrame:
     """Mark failing groups that match an acknowledged anomaly and explain every row in `note`.
 
-    Acknowledgements describe anomalies of the published reports, so they only ever match
-    published groups. One acknowledgement key may cover several groups (e.g. the two
-    subtotals of one figure column): only the failing ones are acknowledged. An
-    acknowledgement none of whose groups fails any more is flagged as stale on its groups.
+    Acknowledgements describe anomalies of the published reports, so they match published
+    groups, and the reconciliation of computed shares with a published group that is itself
+    an acknowledged anomaly (it cannot be reproduced: the acknowledgement is inherited).
+    One acknowledgement key may cover several groups (e.g. the two subtotals of one figure
+    column): only the failing ones are acknowledged. An acknowledgement none of whose groups
+    fails any more is flagged as stale on its groups.
     """
-    keys = ["rule", "edition_id", "audience", "question_id", "item_label"]
-    acks = acknowledgements[keys + ["reason", "acknowledged_by", "acknowledged_on"]].copy()
     # pandas merges never match NaN keys to NaN keys reliably: compare a filled copy.
-    merged = checked.assign(_item=checked["item_label"].fillna("")).merge(
-        acks.assign(_item=acks["item_label"].fillna("")).drop(columns="item_label"),
-        how="left", on=["rule", "edition_id", "audience", "question_id", "_item"],
-    )
-    matched = merged["reason"].notna() & (merged["source"] == "published")
-    key_columns = ["rule", "edition_id", "audience", "question_id", "_item"]
-    key_fails = (matched & ~merged["passed"]).groupby([merged[c] for c in key_columns]).transform("any")
-    merged["acknowledged"] = matched & ~merged["passed"]
-    stale = matched & merged["passed"] & ~key_fails
-    merged["note"] = [
-        _note(row.passed, row.failure_note, row.reason if (ack or is_stale) else None,
-              row.acknowledged_by, row.acknowledged_on)
-        for row, ack, is_stale in zip(merged.itertuples(), merged["acknowledged"], stale)
+    checked = checked.assign(_item=checked["item_label"].fillna("")).reset_index(drop=True)
+    acks = acknowledgements.assign(_item=acknowledgements["item_label"].fillna(""))[
+        ["rule", *GROUP_KEYS_FILLED, "reason", "acknowledged_by", "acknowledged_on"]]
+    direct = checked.merge(acks, how="left", on=["rule", *GROUP_KEYS_FILLED])
+    inherited = checked[GROUP_KEYS_FILLED].merge(
+        acks.rename(columns={"rule": "ack_rule"}).drop_duplicates(GROUP_KEYS_FILLED),
+        how="left", on=GROUP_KEYS_FILLED)
+    is_reconciliation = direct["rule"] == RECONCILIATION_RULE
+    inherited_reason = ("the published group is an acknowledged anomaly (" + inherited["ack_rule"]
+                        + "): " + inherited["reason"])
+    direct["reason"] = direct["reason"].where(~is_reconciliation, inherited_reason)
+    for column in ("acknowledged_by", "acknowledged_on"):
+        direct[column] = direct[column].where(~is_reconciliation, inherited[column])
+    matched = direct["reason"].notna() & ((direct["source"] == "published") | is_reconciliation)
+    key_fails = (matched & ~direct["passed"]).groupby(
+        [direct[column] for column in ["rule", *GROUP_KEYS_FILLED]]).transform("any")
+    direct["acknowledged"] = matched & ~direct["passed"]
+    stale = matched & direct["passed"] & ~key_fails & ~is_reconciliation
+    details = direct["group_detail"] if "group_detail" in direct else [None] * len(direct)
+    direct["note"] = [
+        _note(row.passed, row.failure_note, row.reason if (acknowledged or is_stale) else None,
+              row.acknowledged_by, row.acknowledged_on, detail)
+        for row, acknowledged, is_stale, detail in zip(direct.itertuples(), direct["acknowledged"], stale, details)
     ]
-    return merged.drop(columns=["_item", "reason", "acknowledged_by", "acknowledged_on"])
+    return direct.drop(columns=["_item", "reason", "acknowledged_by", "acknowledged_on"])
 
 
-def _note(passed: bool, failure_note, reason, who, when) -> str | None:
+def _note(passed: bool, failure_note, reason, who, when, detail=None) -> str | None:
+    """Why the group fails, or the acknowledgement's reason; prefixed by what was checked."""
+    detail = detail if isinstance(detail, str) and detail else None
     if reason is None:
-        return None if passed else failure_note
+        if passed:
+            return detail
+        return f"{detail}: {failure_note}" if detail else failure_note
     acknowledgement = f"acknowledged by {who} on {when}: {reason}"
-    if passed:
-        return f"stale acknowledgement (the group passes): {acknowledgement}"
-    return f"{failure_note}; {acknowledgement}"
+    text = (f"stale acknowledgement (the group passes): {acknowledgement}" if passed
+            else f"{failure_note}; {acknowledgement}")
+    return f"{detail}: {text}" if detail else text
 
 
 def audit_rows(checked: pd.DataFrame, run_id: str, checked_at: datetime) -> pd.DataFrame:

@@ -1,0 +1,100 @@
+-- Shares computed from the landed respondent exports, at the grain of the fact:
+-- edition x audience x question x item x option, source 'responses'.
+--   n_base = respondents who answered the question (for a matrix: the row) at all;
+--   pct    = 100 * respondents choosing the option / n_base, or null (suppressed) when
+--            n_base < min_respondents_per_share, so no small group can be singled out.
+-- Options shown: those published for the same edition and question, plus those chosen, so
+-- an option nobody chose appears as 0 rather than missing; subtotals are computed from the
+-- respondents choosing any of their parts.
+with answers as (
+    select * from {{ ref('stg_responses__answers') }}
+),
+
+options as (
+    select * from {{ ref('stg_codebook__options') }}
+),
+
+exports as (
+    select
+        edition_id,
+        audience,
+        bool_or(is_synthetic)           as is_synthetic,
+        'export:' || left(min(export_id), 12) as source_document_id
+    from {{ ref('stg_responses__respondents') }}
+    group by all
+),
+
+bases as (
+    select edition_id, audience, question_id, item_key, count(distinct respondent_key) as n_base
+    from answers
+    group by all
+),
+
+offered as (
+    select distinct edition_id, question_id, option_key
+    from {{ ref('stg_published__shares') }}
+    union
+    select distinct edition_id, question_id, option_key
+    from answers
+),
+
+plain_options as (
+    select offered.edition_id, offered.question_id, offered.option_key
+    from offered
+    inner join options on options.option_key = offered.option_key
+    where not options.is_subtotal
+),
+
+subtotal_options as (
+    select distinct plain_options.edition_id, plain_options.question_id, options.subtotal_option_key as option_key
+    from plain_options
+    inner join options on options.option_key = plain_options.option_key
+    where options.subtotal_option_key is not null
+),
+
+grid as (
+    select bases.*, shown.option_key
+    from bases
+    inner join (select * from plain_options union all select * from subtotal_options) as shown
+        on shown.edition_id = bases.edition_id and shown.question_id = bases.question_id
+),
+
+chosen as (
+    select edition_id, audience, question_id, item_key, option_key,
+           count(distinct respondent_key) as n_chosen
+    from answers
+    group by all
+    union all
+    select answers.edition_id, answers.audience, answers.question_id, answers.item_key,
+           options.subtotal_option_key, count(distinct answers.respondent_key)
+    from answers
+    inner join options on options.option_key = answers.option_key
+    where options.subtotal_option_key is not null
+    group by all
+)
+
+select
+    grid.edition_id,
+    grid.audience,
+    grid.question_id,
+    grid.item_key,
+    grid.option_key,
+    'responses'                                                 as source,
+    case
+        when grid.n_base >= {{ var('min_respondents_per_share', 10) }}
+            then 100.0 * coalesce(chosen.n_chosen, 0) / grid.n_base
+    end                                                         as pct,
+    cast(grid.n_base as integer)                                as n_base,
+    false                                                       as is_partial,
+    exports.is_synthetic,
+    exports.source_document_id,
+    cast(null as integer)                                       as source_figure
+from grid
+inner join exports
+    on exports.edition_id = grid.edition_id and exports.audience = grid.audience
+left join chosen
+    on chosen.edition_id = grid.edition_id
+   and chosen.audience = grid.audience
+   and chosen.question_id = grid.question_id
+   and chosen.item_key is not distinct from grid.item_key
+   and chosen.option_key = grid.option_key

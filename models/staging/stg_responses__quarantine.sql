@@ -1,0 +1,22 @@
+-- Export cells that could not be mapped, with the reason: counted, never silently dropped.
+{{ config(materialized='table') }}
+-- depends_on: {{ source('landed', 'exports') }}
+
+with source as (
+    select * from {{ landed_parquet('quarantine',
+        'null::varchar as export_id, null::varchar as export_file, null::integer as row_number,
+         null::integer as column_number, null::varchar as column_name, null::varchar as raw_value,
+         null::varchar as reason') }}
+)
+
+select
+    regexp_extract(filename, '([0-9]{4}(-[0-9]{2})?)__([a-z0-9_]+)\.parquet$', 1)   as edition_id,
+    regexp_extract(filename, '([0-9]{4}(-[0-9]{2})?)__([a-z0-9_]+)\.parquet$', 3)   as audience,
+    export_id,
+    export_file,
+    row_number,
+    column_number,
+    column_name,
+    raw_value,
+    reason
+from source

@@ -1,0 +1,15 @@
+"""Respondent-level landing of SurveyMonkey exports (see docs/landing.md).
+
+A raw export is read, validated against the codebook, mapped from Dutch or French labels to
+codebook ids, anonymised and written as canonical parquet files per edition x audience:
+
+- `codebook`: the seeds/codebook CSVs and label_variants.csv as lookup structures;
+- `surveymonkey`: decoding, header parsing and row mapping of one export;
+- `anonymise`: salted respondent keys and the list of columns that are never kept;
+- `land`: `land_file`, the one entry point that writes files (atomically, idempotently);
+- `generate`: deterministic synthetic exports in the same format (demo + benchmarks).
+"""
+
+from orchestration.landing.land import LandingError, LandingReport, land_file
+
+__all__ = ["LandingError", "LandingReport", "land_file"]

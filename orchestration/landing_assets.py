@@ -1,0 +1,135 @@
+"""Landing of respondent exports as a Dagster asset, with its own checks, and its sensor."""
+
+import json
+import re
+from pathlib import Path
+
+import dagster as dg
+from dagster import AssetExecutionContext
+
+from orchestration.settings import landed_dir, landing_dir, salt_path
+
+LANDED = dg.AssetKey(["landing", "responses"])
+# What the generator (and real exports) put in personal-data columns: none may be landed.
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
+IPV4 = re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}\b")
+
+
+class LandingConfig(dg.Config):
+    generate_demo_if_empty: bool = True  # so that `make run` always exercises the respondent path
+
+
+def exports_in(folder: Path) -> list[Path]:
+    return sorted(path for path in folder.glob("*.csv") if path.is_file())
+
+
+def personal_data_found(folder: Path) -> list[str]:
+    """Text values in the landed Parquet files that look like an e-mail or IP address."""
+    import duckdb
+
+    files = sorted(folder.glob("*/*.parquet"))
+    if not files:
+        return []
+    found = []
+    with duckdb.connect() as con:
+        for file in files:
+            columns = [name for name, kind in con.execute(
+                f"select name, type from parquet_schema('{file}') where type = 'BYTE_ARRAY'").fetchall()]
+            for column in columns:
+                values = con.execute(
+                    f"select distinct \"{column}\" from read_parquet('{file}') "
+                    f"where regexp_matches(\"{column}\", ?) or regexp_matches(\"{column}\", ?) limit 5",
+                    [EMAIL.pattern, IPV4.pattern]).fetchall()
+                found += [f"{file.name}:{column}: {value!r}" for (value,) in values]
+    return found
+
+
+@dg.asset(
+    key=LANDED,
+    group_name="landing",
+    description=(
+        "SurveyMonkey exports dropped in data/landing/, validated, anonymised and landed as "
+        "canonical Parquet in data/landed/ (see docs/landing.md). With an empty landing folder "
+        "the synthetic 2021 demo exports are generated first."
+    ),
+    check_specs=[
+        dg.AssetCheckSpec("no_personal_data_landed", asset=LANDED, blocking=True,
+                          description="No e-mail or IP address in any landed file."),
+        dg.AssetCheckSpec("no_rejected_exports", asset=LANDED,
+                          description="Every export in the landing folder could be landed."),
+        dg.AssetCheckSpec("no_quarantined_rows", asset=LANDED,
+                          description="No respondent row was quarantined (counted, never dropped)."),
+    ],
+)
+def landed_responses(context: AssetExecutionContext, config: LandingConfig):
+    from orchestration.landing.anonymise import load_or_create_salt
+    from orchestration.landing.generate import generate_2021_demo
+    from orchestration.landing.land import land_file
+
+    folder = landing_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    exports = exports_in(folder)
+    if not exports and config.generate_demo_if_empty:
+        exports = generate_2021_demo(folder)
+        context.log.info(f"Landing folder was empty: generated the synthetic 2021 demo exports in {folder}")
+    salt = load_or_create_salt(salt_path())
+    reports = []
+    for number, export in enumerate(exports, 1):
+        report = land_file(export, landed_dir(), salt=salt)
+        context.log.info(
+            f"[{number}/{len(exports)}] {export.name}: {report.action}, {report.respondents} respondents, "
+            f"{report.answers} answers, {report.quarantined} quarantined"
+            + "".join(f"\n  {message}" for message in report.messages))
+        reports.append(report)
+
+    rejected = [report for report in reports if report.action == "rejected"]
+    quarantined = sum(report.quarantined for report in reports)
+    leaks = personal_data_found(landed_dir())
+    yield dg.MaterializeResult(metadata={
+        "exports": dg.MetadataValue.json([
+            {"file": report.export_file, "action": report.action, "edition_id": report.edition_id,
+             "audience": report.audience, "respondents": report.respondents, "answers": report.answers,
+             "quarantined": report.quarantined, "messages": report.messages[:5]}
+            for report in reports]),
+        "respondents": sum(report.respondents for report in reports),
+        "quarantined_rows": quarantined,
+        "rejected_exports": len(rejected),
+        "landed_dir": dg.MetadataValue.path(str(landed_dir())),
+    })
+    yield dg.AssetCheckResult(check_name="no_personal_data_landed", passed=not leaks,
+                              metadata={"found": dg.MetadataValue.json(leaks[:20])})
+    yield dg.AssetCheckResult(
+        check_name="no_rejected_exports", passed=not rejected, severity=dg.AssetCheckSeverity.WARN,
+        description="; ".join(message for report in rejected for message in report.messages) or None)
+    yield dg.AssetCheckResult(
+        check_name="no_quarantined_rows", passed=quarantined == 0, severity=dg.AssetCheckSeverity.WARN,
+        description=f"{quarantined} respondent row(s) quarantined: see staging.stg_responses__quarantine"
+        if quarantined else None)
+
+
+def export_state(folder: Path) -> dict[str, str]:
+    """File name -> size and modification time of every export in the landing folder."""
+    return {path.name: f"{path.stat().st_size}:{path.stat().st_mtime_ns}" for path in exports_in(folder)}
+
+
+def changed_exports(previous: dict[str, str], current: dict[str, str]) -> list[str]:
+    """Exports that are new or changed since the previous look (removals trigger nothing)."""
+    return sorted(name for name, state in current.items() if previous.get(name) != state)
+
+
+@dg.sensor(
+    name="landing_sensor",
+    job_name="build_warehouse",
+    minimum_interval_seconds=30,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Starts build_warehouse (landing included) when an export appears or changes in data/landing/.",
+)
+def landing_sensor(context: dg.SensorEvaluationContext):
+    current = export_state(landing_dir()) if landing_dir().exists() else {}
+    previous = json.loads(context.cursor) if context.cursor else {}
+    changed = changed_exports(previous, current)
+    context.update_cursor(json.dumps(current, sort_keys=True))
+    if not changed:
+        return dg.SkipReason("no new or changed export in the landing folder")
+    return dg.RunRequest(run_key=json.dumps({name: current[name] for name in changed}, sort_keys=True),
+                         tags={"tendensen/exports": ", ".join(changed)[:200]})
