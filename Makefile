@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: install run test dev docs report dbt-parse clean
+.PHONY: install run test dev docs report bench dbt-parse clean
 
 # Re-install only when the pinned dependencies change.
 $(STAMP): pyproject.toml
@@ -38,6 +38,12 @@ test: install $(DAGSTER_HOME)/dagster.yaml
 ## Static HTML report of every question (charts + validation findings), from the built warehouse.
 report: install
 	$(PY) -m orchestration.report
+
+## Benchmarks (not part of `make test`): pipeline vs a raw DuckDB baseline, 1k..1M respondents.
+## About 30 minutes; writes bench/RESULTS.md and bench/growth.png.
+bench: install dbt-parse
+	$(PY) -m pip install --quiet -e '.[dev,bench]'
+	$(PY) -m bench.run
 
 ## Open the Dagster UI on http://localhost:3000 (asset graph, checks, schedule, sensor).
 dev: install dbt-parse $(DAGSTER_HOME)/dagster.yaml

@@ -16,7 +16,10 @@ def tendensen_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource):
     """`dbt build`: seeds, models and their tests in dependency order."""
     # The landed respondent files live beside the warehouse (absolute path: dbt runs elsewhere).
     dbt_vars = json.dumps({"landed_dir": str(landed_dir())})
-    invocation = dbt.cli(["build", "--vars", dbt_vars], context=context, raise_on_error=False)
+    # dbt unit tests check the SQL, not the data: they run in `make test`
+    # (tests/test_dbt_unit_tests.py), not on every production build.
+    invocation = dbt.cli(["build", "--vars", dbt_vars, "--exclude-resource-type", "unit_test"],
+                         context=context, raise_on_error=False)
     yield from invocation.stream()
     # dagster-dbt gives each invocation its own target folder; keep the test results
     # beside the warehouse so `make run` can report them.

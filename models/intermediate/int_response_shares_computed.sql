@@ -5,9 +5,11 @@
 --            n_base < min_respondents_per_share, so no small group can be singled out.
 -- Options shown: those published for the same edition and question, plus those chosen, so
 -- an option nobody chose appears as 0 rather than missing; subtotals are computed from the
--- respondents choosing any of their parts.
-with answers as (
-    select * from {{ ref('stg_responses__answers') }}
+-- respondents choosing any of their parts (int_response_counts).
+{{ config(materialized='table') }}
+
+with counts as (
+    select * from {{ ref('int_response_counts') }}
 ),
 
 options as (
@@ -18,16 +20,15 @@ exports as (
     select
         edition_id,
         audience,
-        bool_or(is_synthetic)           as is_synthetic,
-        'export:' || left(min(export_id), 12) as source_document_id
+        bool_or(is_synthetic)                   as is_synthetic,
+        'export:' || left(min(export_id), 12)   as source_document_id
     from {{ ref('stg_responses__respondents') }}
     group by all
 ),
 
 bases as (
-    select edition_id, audience, question_id, item_key, count(distinct respondent_key) as n_base
-    from answers
-    group by all
+    select distinct edition_id, audience, question_id, item_key, n_base
+    from counts
 ),
 
 offered as (
@@ -35,7 +36,7 @@ offered as (
     from {{ ref('stg_published__shares') }}
     union
     select distinct edition_id, question_id, option_key
-    from answers
+    from counts
 ),
 
 plain_options as (
@@ -57,20 +58,6 @@ grid as (
     from bases
     inner join (select * from plain_options union all select * from subtotal_options) as shown
         on shown.edition_id = bases.edition_id and shown.question_id = bases.question_id
-),
-
-chosen as (
-    select edition_id, audience, question_id, item_key, option_key,
-           count(distinct respondent_key) as n_chosen
-    from answers
-    group by all
-    union all
-    select answers.edition_id, answers.audience, answers.question_id, answers.item_key,
-           options.subtotal_option_key, count(distinct answers.respondent_key)
-    from answers
-    inner join options on options.option_key = answers.option_key
-    where options.subtotal_option_key is not null
-    group by all
 )
 
 select
@@ -82,7 +69,7 @@ select
     'responses'                                                 as source,
     case
         when grid.n_base >= {{ var('min_respondents_per_share', 10) }}
-            then 100.0 * coalesce(chosen.n_chosen, 0) / grid.n_base
+            then 100.0 * coalesce(counts.n_chosen, 0) / grid.n_base
     end                                                         as pct,
     cast(grid.n_base as integer)                                as n_base,
     false                                                       as is_partial,
@@ -92,9 +79,9 @@ select
 from grid
 inner join exports
     on exports.edition_id = grid.edition_id and exports.audience = grid.audience
-left join chosen
-    on chosen.edition_id = grid.edition_id
-   and chosen.audience = grid.audience
-   and chosen.question_id = grid.question_id
-   and chosen.item_key is not distinct from grid.item_key
-   and chosen.option_key = grid.option_key
+left join counts
+    on counts.edition_id = grid.edition_id
+   and counts.audience = grid.audience
+   and counts.question_id = grid.question_id
+   and counts.item_key is not distinct from grid.item_key
+   and counts.option_key = grid.option_key

@@ -17,6 +17,9 @@ profile as (
     from {{ ref('stg_responses__answers') }} as answers
     inner join {{ ref('stg_codebook__options') }} as options
         on options.option_key = answers.option_key
+    where answers.question_id in ('work_country', 'sector', 'org_size_worldwide',
+                                  'ld_target_group_size', 'ld_team_fte', 'provider_org_fte')
+      and answers.export_id in (select export_id from respondents)
     group by answers.respondent_key
 )
 
@@ -31,7 +34,8 @@ select
     profile.organisation_size,
     profile.ld_target_group_size,
     profile.ld_team_fte,
-    profile.provider_org_fte
+    profile.provider_org_fte,
+    respondents.export_id
 from respondents
 left join profile
     on profile.respondent_key = respondents.respondent_key

@@ -1,4 +1,12 @@
 -- The respondent-grain fact: one row per respondent and chosen option (matrix: per row).
+-- Incremental per edition x audience: a new or corrected export replaces only its own rows.
+{{ config(
+    materialized='incremental',
+    unique_key=['edition_id', 'audience'],
+    incremental_strategy='delete+insert',
+    on_schema_change='append_new_columns',
+) }}
+
 select
     respondent_key,
     edition_id,
@@ -6,5 +14,7 @@ select
     question_id,
     item_key,
     option_key,
-    is_synthetic
+    is_synthetic,
+    export_id
 from {{ ref('stg_responses__answers') }}
+{{ new_exports_only() }}

@@ -1,6 +1,5 @@
--- Respondent answers from the landed exports. A table, not a view: the files are read at
--- build time, so the warehouse never depends on where the landed files lie.
-{{ config(materialized='table') }}
+-- Respondent answers from the landed exports: a view over the Parquet files (Dagster passes
+-- their absolute path), so millions of answers are not copied once more.
 -- depends_on: {{ source('landed', 'exports') }}
 
 with source as (

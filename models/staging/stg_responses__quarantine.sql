@@ -1,5 +1,4 @@
 -- Export cells that could not be mapped, with the reason: counted, never silently dropped.
-{{ config(materialized='table') }}
 -- depends_on: {{ source('landed', 'exports') }}
 
 with source as (

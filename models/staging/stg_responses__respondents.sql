@@ -1,4 +1,3 @@
-{{ config(materialized='table') }}
 -- depends_on: {{ source('landed', 'exports') }}
 
 with source as (

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from orchestration.validation.rules import GROUP_KEYS, RULES
+from orchestration.validation.rules import GROUP_KEYS, RULES, Rule
 from orchestration.warehouse import connect
 
 # The contract's columns of audit.share_checks, in its order (DDL: macros/create_audit_tables.sql).
@@ -31,10 +31,10 @@ _ACKNOWLEDGEMENTS_SQL = """
 """
 
 
-def read_groups(path: Path) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
-    """Every rule's group rows, and the acknowledged anomalies, from the warehouse."""
+def read_groups(path: Path, rules: list[Rule] = RULES) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+    """Each rule's group rows, and the acknowledged anomalies, from the warehouse."""
     with connect(path) as con:
-        groups = {rule.name: con.execute(rule.sql).df() for rule in RULES}
+        groups = {rule.name: con.execute(rule.sql).df() for rule in rules}
         acknowledgements = con.execute(_ACKNOWLEDGEMENTS_SQL).df()
     return groups, acknowledgements
 
@@ -112,11 +112,12 @@ def write_audit(path: Path, rows: pd.DataFrame) -> None:
         con.unregister("new_rows")
 
 
-def run_share_checks(path: Path, run_id: str, docs_dir: Path | None = None) -> pd.DataFrame:
+def run_share_checks(path: Path, run_id: str, docs_dir: Path | None = None,
+                     rules: list[Rule] = RULES) -> pd.DataFrame:
     """Read, validate with GX, acknowledge and record; returns this run's audit rows."""
     from orchestration.validation.gx_runner import validate_groups
 
-    groups, acknowledgements = read_groups(path)
+    groups, acknowledgements = read_groups(path, rules)
     validated = validate_groups(groups, docs_dir=docs_dir, run_name=run_id)
     checked = pd.concat(
         [frame for frame in validated.values() if not frame.empty] or [_empty_checked()],

@@ -13,10 +13,11 @@ select
     trends.item_key,
     trends.item_label,
     trends.item_order,
-    cast(rank() over (
+    -- within one source; a suppressed computed share (pct null) is not ranked
+    cast(case when trends.pct is not null then rank() over (
         partition by trends.edition_id, trends.audience, trends.question_id,
             trends.option_key, trends.source
-        order by trends.pct desc
-    ) as integer)                                       as item_rank,
+        order by trends.pct desc nulls last
+    ) end as integer)                                   as item_rank,
     {{ answer_family_trend_columns('trends') }}
 from trends

@@ -13,11 +13,12 @@ select
     trends.item_label,
     trends.item_order,
     trends.pct                                          as mean_score,
-    cast(rank() over (
+    -- within one source; a suppressed computed mean (null) is not ranked
+    cast(case when trends.pct is not null then rank() over (
         partition by trends.edition_id, trends.audience, trends.question_id,
             trends.option_key, trends.source
-        order by trends.pct desc
-    ) as integer)                                       as item_rank,
+        order by trends.pct desc nulls last
+    ) end as integer)                                   as item_rank,
     trends.n_base,
     trends.previous_edition_id,
     trends.previous_pct                                 as previous_mean_score,

@@ -1,6 +1,8 @@
 -- Which questions were asked in which editions, for which audiences and from which
 -- source. Grain: question x edition x audience x source. "Asked" means at least one
 -- share is published (or computed) for it: the reports do not list unpublished questions.
+-- Published and computed shares of the same question are separate rows (source): an
+-- export's questions appear as source 'responses', with the export as source_report.
 with shares as (
     select * from {{ ref('fct_answer_shares') }}
 ),
@@ -34,7 +36,9 @@ per_edition as (
         count(distinct shares.item_key)                 as n_items,
         count(*)                                        as n_shares,
         bool_or(shares.is_partial)                      as has_partial_shares,
-        bool_or(shares.source_figure is null)           as has_prose_shares,
+        -- a computed share has no figure because it comes from an export, not from prose
+        bool_or(shares.source = 'published' and shares.source_figure is null)
+                                                        as has_prose_shares,
         bool_or(shares.is_synthetic)                    as is_synthetic,
         list(distinct shares.source_figure) filter (where shares.source_figure is not null)
                                                         as figures,

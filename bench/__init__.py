@@ -1,0 +1,1 @@
+"""Benchmarks (`make bench`): the pipeline against a hand-written DuckDB baseline, as ratios."""
