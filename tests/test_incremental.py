@@ -1,0 +1,57 @@
+"""A corrected re-export of one edition x audience replaces exactly its own rows: the
+incremental models (delete+insert per edition x audience) neither duplicate nor lose data."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+
+import pytest
+
+
+@pytest.fixture(scope="module")
+def rebuilt(built_warehouse, tmp_path_factory):
+    """The built data folder copied, its Business export replaced by 60 respondents, rebuilt."""
+    data = tmp_path_factory.mktemp("incremental") / "data"
+    shutil.copytree(built_warehouse.path.parent, data)
+    from orchestration.landing.generate import generate_demo_export
+
+    before = {path.name: path.read_bytes() for path in (data / "landing").glob("*aanbieders*")}
+    generate_demo_export(data / "landing" / "2021_business_synthetic.csv", "business", 60, seed=7)
+    patch = pytest.MonkeyPatch()
+    patch.setenv("WAREHOUSE_PATH", str(data / "warehouse.duckdb"))
+    from orchestration.definitions import defs
+
+    result = defs.resolve_job_def("build_warehouse").execute_in_process(raise_on_error=False)
+    patch.undo()
+    from tests.conftest import Build
+
+    assert {path.name: path.read_bytes() for path in (data / "landing").glob("*aanbieders*")} == before
+    return Build(path=data / "warehouse.duckdb", result=result)
+
+
+def test_landing_logged_the_replacement(rebuilt):
+    with (rebuilt.path.parent / "landed" / "landing_log.csv").open(encoding="utf-8") as handle:
+        actions = [(row["export_file"], row["action"]) for row in csv.DictReader(handle)]
+    assert actions[-2:] == [("2021_aanbieders_synthetic.csv", "unchanged"),
+                            ("2021_business_synthetic.csv", "replaced")]
+
+
+def test_respondents_replaced_for_one_audience_only(rebuilt):
+    counts = dict(rebuilt.rows("select audience, count(*) from marts.dim_respondent group by all"))
+    assert counts == {"business": 60, "aanbieders": 142}
+
+
+def test_fact_holds_only_the_new_export(rebuilt):
+    exports = rebuilt.rows(
+        "select audience, count(distinct export_id) from marts.fct_response_answers group by all order by 1")
+    assert exports == [("aanbieders", 1), ("business", 1)]
+    assert rebuilt.scalar(
+        "select count(*) from marts.fct_response_answers f "
+        "where not exists (select 1 from marts.dim_respondent r where r.respondent_key = f.respondent_key)") == 0
+
+
+def test_computed_shares_follow_the_new_base(rebuilt):
+    bases = dict(rebuilt.rows(
+        "select audience, max(n_base) from marts.answer_shares where source = 'responses' group by all"))
+    assert bases == {"business": 60, "aanbieders": 142}
