@@ -1,10 +1,11 @@
-{#- In an incremental run, keep only rows of exports the target does not hold yet. With
-    `unique_key=['edition_id', 'audience']` and the delete+insert strategy, a re-landed
-    (corrected) export of an edition x audience replaces its old rows; untouched editions
-    are not read again. Adding one edition therefore costs that edition, not the warehouse. -#}
-{% macro new_exports_only(relation_alias='') %}
-    {%- set prefix = relation_alias ~ '.' if relation_alias else '' -%}
+{#- In an incremental run, keep only rows of landings the target does not hold yet. A
+    landing is an export (sha256 of the file) keyed with one salt (`landing_id`): if the salt
+    changes, every respondent key changes and every export is taken again. With
+    `unique_key=['edition_id', 'audience']` and the delete+insert strategy, a new landing of
+    an edition x audience (a corrected re-export) replaces its old rows; untouched editions
+    are not read again, so adding one edition costs that edition, not the warehouse. -#}
+{% macro new_exports_only() %}
     {%- if is_incremental() -%}
-        where {{ prefix }}export_id not in (select distinct export_id from {{ this }})
+        where landing_id not in (select distinct landing_id from {{ this }})
     {%- endif -%}
 {% endmacro %}

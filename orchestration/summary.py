@@ -7,10 +7,10 @@ from collections import Counter
 from pathlib import Path
 
 EXAMPLE_QUERY = """\
-select audience, edition_id, option_label, pct
+select audience, edition_id, source, is_synthetic, round(pct, 1) as pct
 from marts.answer_shares
 where question_id = 'ld_technology_use' and option_label = 'Ja, zeker wel'
-order by audience, edition_id;"""
+order by audience, edition_id, source;"""
 
 
 def dbt_test_results(run_results_path: Path) -> Counter:

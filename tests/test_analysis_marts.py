@@ -215,24 +215,114 @@ def test_published_shares_have_no_base_so_no_z_test(built_warehouse):
     assert row[8] > 0
 
 
+def test_computed_shares_have_a_base_but_no_previous_edition_yet(built_warehouse):
+    """Only 2021 has respondent exports, so a computed share has nothing to compare with:
+    no previous edition, no change and no z-test, although its own base is known."""
+    (row,) = built_warehouse.rows(
+        """
+        select count(*), count(distinct edition_id), any_value(edition_id), count(n_base),
+               count(previous_edition_id), count(previous_pct), count(previous_n_base),
+               count(change_points), count(z_score), count(p_value), count(ci95_low),
+               count(ci95_high), count(is_significant), bool_and(is_synthetic)
+        from marts.answer_trends where source = 'responses'
+        """
+    )
+    n_shares, n_editions, edition, n_with_base, *previous_and_tests, synthetic = row
+    assert n_shares > 300 and (n_editions, edition) == (1, "2021")
+    assert n_with_base == n_shares
+    assert previous_and_tests == [0] * 9
+    assert synthetic is True
+
+
+def test_computed_shares_never_compare_with_published_ones(built_warehouse):
+    """Figure 8 Business 'Kennis en kunde' / 'Neen': the published 16% compares with 2017's
+    36%; the same answer computed from the 2021 export (28 of 173 respondents) has no
+    previous edition, although a published 2017 share exists for it."""
+    rows = built_warehouse.rows(
+        """
+        select source, previous_edition_id, previous_pct, pct, n_base, change_points, z_score
+        from marts.answer_trends
+        where question_id = 'ld_tech_capability' and audience = 'business' and edition_id = '2021'
+          and item_label = ? and option_label = ?
+        order by source
+        """,
+        [KENNIS, NEEN],
+    )
+    assert rows == [
+        ("published", "2017", 36, 16, None, -20, None),
+        ("responses", None, None, pytest.approx(100 * 28 / 173), 173, None, None),
+    ]
+    # wherever a previous edition exists, it is one of the same source
+    assert built_warehouse.scalar(
+        """
+        select count(*) from marts.answer_trends as current
+        where current.previous_edition_id is not null and not exists (
+            select 1 from marts.answer_trends as previous
+            where previous.edition_id = current.previous_edition_id
+              and previous.source = current.source
+              and previous.audience = current.audience
+              and previous.question_id = current.question_id
+              and previous.item_key is not distinct from current.item_key
+              and previous.option_key = current.option_key)
+        """
+    ) == 0
+
+
+def test_computed_shares_are_exact_fractions_of_their_base(built_warehouse):
+    """pct = 100 x respondents choosing / n_base: exact decimals, not whole percentages."""
+    rows = built_warehouse.rows(
+        "select pct, n_base from marts.answer_trends where source = 'responses' and pct is not null")
+    assert rows
+    for pct, n_base in rows:
+        chosen = pct * n_base / 100
+        assert chosen == pytest.approx(round(chosen), abs=1e-9), (pct, n_base)
+    # suppression: a computed share is null exactly where fewer than 10 respondents are behind it
+    assert built_warehouse.scalar(
+        "select count(*) from marts.answer_trends where source = 'responses' "
+        "and (pct is null) <> (n_base < 10)") == 0
+    assert built_warehouse.scalar(
+        "select count(*) from marts.answer_trends where source = 'published' and pct is null") == 0
+
+
 def test_every_share_is_in_answer_trends_subtotals_included(built_warehouse):
     assert built_warehouse.rows(
-        "select count(*), count(*) filter (where is_subtotal) from marts.answer_trends"
+        "select source, count(*), count(*) filter (where is_subtotal) from marts.answer_trends "
+        "group by source order by source"
     ) == built_warehouse.rows(
-        "select count(*), count(*) filter (where is_subtotal) from marts.answer_shares"
+        "select source, count(*), count(*) filter (where is_subtotal) from marts.answer_shares "
+        "group by source order by source"
     )
     # Figure 5, 6 and 7 print subtotals: 4 + 2 + 4
     assert built_warehouse.scalar(
-        "select count(*) from marts.answer_trends where is_subtotal") == 10
+        "select count(*) from marts.answer_trends where is_subtotal and source = 'published'") == 10
+    # the exports compute the same subtotals from the respondents choosing any of their parts
+    assert built_warehouse.rows(
+        """
+        select question_id, audience, count(*) filter (where source = 'published'),
+               count(*) filter (where source = 'responses')
+        from marts.answer_trends where is_subtotal group by all order by all
+        """
+    ) == [
+        ("corona_adaptation_moment", "aanbieders", 2, 2),
+        ("corona_adaptation_moment", "business", 2, 2),
+        ("corona_revenue_impact", "aanbieders", 2, 2),
+        ("ld_technology_use", "aanbieders", 2, 2),
+        ("ld_technology_use", "business", 2, 2),
+    ]
 
 
 # --- question_catalog ------------------------------------------------------------------
+
+BUSINESS_EXPORT = "SurveyMonkey-export 2021 business (synthetisch) 5799e93f3583"
+PROVIDERS_EXPORT = "SurveyMonkey-export 2021 aanbieders (synthetisch) bbe47552ee29"
+
 
 def test_catalog_lists_spend_per_person_in_2017_2019_2021(built_warehouse):
     rows = built_warehouse.rows(
         """
         select edition_id, audience, source, n_options, source_figures, source_report
         from marts.question_catalog where question_id = 'ld_spend_per_person'
+          and source = 'published'
         order by edition_order_key
         """
     )
@@ -240,11 +330,40 @@ def test_catalog_lists_spend_per_person_in_2017_2019_2021(built_warehouse):
                     for edition in ("2017", "2019", "2021")]
 
 
+def test_catalog_lists_the_computed_source_for_2021_questions(built_warehouse):
+    """Figure 10 computed from the Business export: a row of its own, named after the export,
+    synthetic, no figure and not a prose quote."""
+    assert built_warehouse.rows(
+        """
+        select edition_id, audience, n_options, source_figures, has_prose_shares, is_synthetic,
+               source_report
+        from marts.question_catalog
+        where question_id = 'ld_spend_per_person' and source = 'responses'
+        """
+    ) == [("2021", "business", 5, None, False, True, BUSINESS_EXPORT)]
+    # every 2021 question published for Business or Aanbieders is also computed from their
+    # export, and only 2021 is computed
+    published = set(built_warehouse.rows(
+        "select question_id, audience from marts.question_catalog where source = 'published' "
+        "and edition_id = '2021' and audience in ('business', 'aanbieders')"))
+    computed = set(built_warehouse.rows(
+        "select question_id, audience from marts.question_catalog where source = 'responses'"))
+    assert len(published) == 34
+    assert computed == published
+    assert built_warehouse.rows(
+        "select distinct edition_id, is_synthetic, has_prose_shares, source_figures "
+        "from marts.question_catalog where source = 'responses'"
+    ) == [("2021", True, False, None)]
+    assert {report for (report,) in built_warehouse.rows(
+        "select distinct source_report from marts.question_catalog where source = 'responses'")} == \
+        {BUSINESS_EXPORT, PROVIDERS_EXPORT}
+
+
 def test_catalog_figures_and_prose(built_warehouse):
     rows = built_warehouse.rows(
         """
         select edition_id, audience, source_figures, has_prose_shares, n_options
-        from marts.question_catalog where question_id = 'crisis_outcome'
+        from marts.question_catalog where question_id = 'crisis_outcome' and source = 'published'
         order by edition_order_key, audience
         """
     )
@@ -259,15 +378,16 @@ def test_catalog_figures_and_prose(built_warehouse):
         "where question_id = 'ld_tech_capability' and edition_id = '2017' and audience = 'business'"
     ) == [(2, 2, 0, 4)]
     assert built_warehouse.rows(
-        "select n_options, n_subtotals, source_figures from marts.question_catalog "
-        "where question_id = 'ld_technology_use' and audience = 'business'"
-    ) == [(4, 2, "7")]
+        "select source, n_options, n_subtotals, source_figures from marts.question_catalog "
+        "where question_id = 'ld_technology_use' and audience = 'business' order by source"
+    ) == [("published", 4, 2, "7"), ("responses", 4, 2, None)]
 
 
 def test_catalog_covers_every_share_group_with_the_codebook_wording(built_warehouse):
-    assert built_warehouse.scalar(
-        "select sum(n_shares) from marts.question_catalog"
-    ) == built_warehouse.scalar("select count(*) from marts.answer_shares")
+    assert built_warehouse.rows(
+        "select source, sum(n_shares) from marts.question_catalog group by source order by source"
+    ) == built_warehouse.rows(
+        "select source, count(*) from marts.answer_shares group by source order by source")
     assert built_warehouse.scalar(
         """
         select count(*) from marts.question_catalog as catalog
@@ -287,29 +407,45 @@ def test_edition_summary_is_a_view(built_warehouse):
 
 
 def test_edition_summary_respondents_and_shares(built_warehouse):
+    """'315 deelnemers: 173 collega's uit de business en 142 aanbieders' for the published
+    numbers; the landed 2021 exports hold the same 173 + 142 (synthetic) respondents, counted
+    from dim_respondent in rows of their own, never added to the report's counts."""
     rows = built_warehouse.rows(
         """
-        select audience, n_respondents, n_questions, n_published_shares, n_responses_shares
-        from marts.edition_summary where edition_id = '2021' order by audience
+        select audience, source, is_synthetic, n_respondents, n_questions, n_shares,
+               n_suppressed_shares
+        from marts.edition_summary where edition_id = '2021' order by audience, source
         """
     )
-    counts = {audience: rest for audience, *rest in rows}
-    assert counts["business"][0] == 173
-    assert counts["aanbieders"][0] == 142
-    assert counts["alle"][0] == 315
-    assert counts["business"][3] == 0  # no shares computed from responses yet
-    assert built_warehouse.scalar(
-        "select sum(n_published_shares) from marts.edition_summary"
-    ) == built_warehouse.scalar("select count(*) from marts.answer_shares")
-    # editions without a stated respondent count have null, not 0
-    assert built_warehouse.scalar(
+    assert rows == [
+        ("aanbieders", "published", False, 142, 15, 150, 0),
+        ("aanbieders", "responses", True, 142, 15, 151, 0),
+        ("alle", "published", False, 315, 1, 1, 0),
+        ("business", "published", False, 173, 19, 169, 0),
+        ("business", "responses", True, 173, 19, 170, 0),
+    ]
+    # the responses rows count the landed respondents, not the report's statement
+    assert built_warehouse.rows(
+        "select audience, count(distinct respondent_key)::integer from marts.dim_respondent "
+        "where edition_id = '2021' group by audience order by audience"
+    ) == [("aanbieders", 142), ("business", 173)]
+    assert built_warehouse.rows(
+        "select source, sum(n_shares) from marts.edition_summary group by source order by source"
+    ) == built_warehouse.rows(
+        "select source, count(*) from marts.answer_shares group by source order by source")
+    # only 2021 has exports; editions without a stated respondent count have null, not 0
+    assert built_warehouse.rows(
+        "select distinct edition_id from marts.edition_summary where source = 'responses'"
+    ) == [("2021",)]
+    assert built_warehouse.rows(
         "select n_respondents from marts.edition_summary where edition_id = '2017' and audience = 'business'"
-    ) is None
+    ) == [(None,)]
 
 
 def test_edition_summary_reports_the_latest_audit_run(built_warehouse):
     latest = built_warehouse.scalar("select arg_max(run_id, checked_at) from audit.share_checks")
     assert latest is not None, "the share checks did not record a run"
+    # every row of the latest run counts once, for one source
     expected = set(built_warehouse.rows(
         """
         select edition_id, audience, count(*)::integer, count(*) filter (where not passed)::integer,
@@ -320,23 +456,79 @@ def test_edition_summary_reports_the_latest_audit_run(built_warehouse):
     ))
     actual = set(built_warehouse.rows(
         """
-        select edition_id, audience, checked_groups, failed_groups, acknowledged_groups
-        from marts.edition_summary where checked_groups > 0
+        select edition_id, audience, sum(checked_groups)::integer, sum(failed_groups)::integer,
+               sum(acknowledged_groups)::integer
+        from marts.edition_summary where checked_groups > 0 group by all
         """
     ))
     assert actual == expected
     assert {run for (run,) in built_warehouse.rows(
         "select distinct audit_run_id from marts.edition_summary")} == {latest}
+
+    # Published: the groups of the reports' own numbers, as audit.share_checks has them for
+    # the two reports (computed_matches_published names the report too, but counts for the
+    # computed shares it checks).
+    assert set(built_warehouse.rows(
+        """
+        select edition_id, audience, checked_groups, failed_groups, acknowledged_groups
+        from marts.edition_summary where source = 'published' and checked_groups > 0
+        """
+    )) == set(built_warehouse.rows(
+        """
+        select edition_id, audience, count(*)::integer, count(*) filter (where not passed)::integer,
+               count(*) filter (where not passed and acknowledged)::integer
+        from audit.share_checks
+        where run_id = ? and rule <> 'computed_matches_published'
+          and source_report in ('Tendensen in Leren 2021',
+                                'Tendensen in Leren 2025: realiteit boven ambitie (commentaar)')
+        group by all
+        """,
+        [latest],
+    ))
     # The report's seven documented anomalies (seed acknowledged_anomalies) fail and are
-    # acknowledged; nothing else fails.
+    # acknowledged; nothing else of the published numbers fails.
     assert built_warehouse.rows(
         "select sum(failed_groups)::integer, sum(acknowledged_groups)::integer, "
-        "sum(unacknowledged_failed_groups)::integer from marts.edition_summary"
+        "sum(unacknowledged_failed_groups)::integer from marts.edition_summary "
+        "where source = 'published'"
     ) == [(7, 7, 0)]
     assert built_warehouse.rows(
         "select failed_groups, acknowledged_groups from marts.edition_summary "
-        "where edition_id = '2017' and audience = 'business'"
+        "where edition_id = '2017' and audience = 'business' and source = 'published'"
     ) == [(1, 1)]  # Figure 10, 2017 column adds to 95
+
+    # Computed: the same sum, subtotal and range rules on the export's shares (all pass),
+    # plus one computed_matches_published row per compared option. Those fail only where the
+    # report's own numbers are inconsistent, and inherit the acknowledgement.
+    computed = {audience: rest for audience, *rest in built_warehouse.rows(
+        """
+        select audience, checked_groups, failed_groups, acknowledged_groups,
+               unacknowledged_failed_groups
+        from marts.edition_summary where source = 'responses'
+        """
+    )}
+    by_rule = {(audience, source_report == "Tendensen in Leren 2021"): (n, failed, acknowledged)
+               for audience, source_report, n, failed, acknowledged in built_warehouse.rows(
+        """
+        select audience, source_report, count(*)::integer,
+               count(*) filter (where not passed)::integer,
+               count(*) filter (where not passed and acknowledged)::integer
+        from audit.share_checks
+        where run_id = ? and edition_id = '2021'
+          and (rule = 'computed_matches_published' or source_report like 'SurveyMonkey-export%')
+        group by all
+        """,
+        [latest],
+    )}
+    assert by_rule[("business", False)] == (88, 0, 0)     # the export's own groups
+    assert by_rule[("business", True)] == (169, 27, 27)   # every published option compared
+    assert by_rule[("aanbieders", False)] == (82, 0, 0)
+    assert by_rule[("aanbieders", True)] == (150, 16, 16)
+    assert computed == {"business": [257, 27, 27, 0], "aanbieders": [232, 16, 16, 0]}
+    assert built_warehouse.rows(
+        "select sum(failed_groups)::integer, sum(acknowledged_groups)::integer, "
+        "sum(unacknowledged_failed_groups)::integer from marts.edition_summary"
+    ) == [(50, 50, 0)]
 
 
 def test_edition_summary_follows_a_newer_audit_run(built_warehouse, tmp_path):
@@ -348,17 +540,19 @@ def test_edition_summary_follows_a_newer_audit_run(built_warehouse, tmp_path):
         con.execute(
             """
             insert into audit.share_checks (run_id, checked_at, rule, edition_id, audience,
-                question_id, passed, acknowledged)
+                question_id, source_report, passed, acknowledged)
             select 'a-newer-run', max(checked_at) + interval 1 hour, 'single_choice_sums_to_100',
-                   '2021', 'business', 'ld_means_evolution', false, false
+                   '2021', 'business', 'ld_means_evolution', ?, false, false
             from audit.share_checks
-            """
+            """,
+            [BUSINESS_EXPORT],
         )
         rows = con.execute(
-            "select edition_id, audience, audit_run_id, checked_groups, failed_groups, "
+            "select edition_id, audience, source, audit_run_id, checked_groups, failed_groups, "
             "unacknowledged_failed_groups from marts.edition_summary where checked_groups > 0"
         ).fetchall()
-    assert rows == [("2021", "business", "a-newer-run", 1, 1, 1)]
+    # a group of the Business export counts for the computed shares
+    assert rows == [("2021", "business", "responses", "a-newer-run", 1, 1, 1)]
 
 
 # --- per-family marts ------------------------------------------------------------------
@@ -371,6 +565,14 @@ def test_family_marts_partition_answer_trends(built_warehouse):
         built_warehouse.scalar("select count(*) from marts.answer_trends")
 
 
+def test_family_marts_keep_the_source(built_warehouse):
+    union = " union all ".join(f"select source, share_id from marts.{mart}" for mart in FAMILY_MARTS)
+    assert built_warehouse.rows(
+        f"select source, count(*) from ({union}) group by source order by source"
+    ) == built_warehouse.rows(
+        "select source, count(*) from marts.answer_trends group by source order by source")
+
+
 def test_single_choice_subtotals_beside_parts_figure_5(built_warehouse):
     """Figure 5, Business: 24% 'vrijwel meteen' + 49% 'na enkele maanden' = 73% adapted
     within a few months ('73% van de business')."""
@@ -379,10 +581,30 @@ def test_single_choice_subtotals_beside_parts_figure_5(built_warehouse):
         select pct, subtotal_pct from marts.answers_single_choice
         where question_id = 'corona_adaptation_moment' and audience = 'business'
           and edition_id = '2021' and subtotal_option_label like 'Subtotaal: vrijwel meteen%'
+          and source = 'published'
         order by option_order
         """
     )
     assert rows == [(24, 73), (49, 73)]
+
+
+def test_single_choice_computed_subtotal_beside_computed_parts(built_warehouse):
+    """The same Figure 5 from the Business export: 41 + 85 of 173 respondents, and the computed
+    subtotal (126 of 173) beside them, never the published 73."""
+    rows = built_warehouse.rows(
+        """
+        select pct, subtotal_pct, n_base, option_rank, distribution_sum_pct
+        from marts.answers_single_choice
+        where question_id = 'corona_adaptation_moment' and audience = 'business'
+          and edition_id = '2021' and subtotal_option_label like 'Subtotaal: vrijwel meteen%'
+          and source = 'responses'
+        order by option_order
+        """
+    )
+    assert rows == [
+        (pytest.approx(100 * 41 / 173), pytest.approx(100 * 126 / 173), 173, 2, pytest.approx(100)),
+        (pytest.approx(100 * 85 / 173), pytest.approx(100 * 126 / 173), 173, 1, pytest.approx(100)),
+    ]
 
 
 def test_multi_choice_top_three_figure_12(built_warehouse):
@@ -390,26 +612,45 @@ def test_multi_choice_top_three_figure_12(built_warehouse):
         """
         select option_label, pct, option_rank, tick_sum_pct from marts.answers_multi_choice
         where question_id = 'ld_tech_reasons' and audience = 'business' and edition_id = '2021'
-          and is_top_choice order by option_rank, option_label
+          and source = 'published' and is_top_choice order by option_rank, option_label
         """
     )
     assert rows[0] == ("Efficiëntie", 47, 1, 319)  # 319: the acknowledged excess over 300
     assert [rank for _, _, rank, _ in rows] == [1, 2, 2]
 
 
+def test_multi_choice_computed_from_the_export_respects_three_ticks(built_warehouse):
+    """From the export every Business respondent ticked exactly three reasons: the ticks add
+    to 300 (not the published 319), ranked on their own; Efficiëntie 78 of 173."""
+    rows = built_warehouse.rows(
+        """
+        select option_label, pct, n_base, option_rank, tick_sum_pct from marts.answers_multi_choice
+        where question_id = 'ld_tech_reasons' and audience = 'business' and edition_id = '2021'
+          and source = 'responses' and is_top_choice order by option_rank, option_label
+        """
+    )
+    assert rows == [
+        ("Efficiëntie", pytest.approx(100 * 78 / 173), 173, 1, pytest.approx(300)),
+        ("Individualisering van aanbod", pytest.approx(100 * 75 / 173), 173, 2, pytest.approx(300)),
+        ("Tijdswinst", pytest.approx(100 * 75 / 173), 173, 2, pytest.approx(300)),
+    ]
+
+
 def test_matrix_item_rank_figure_20(built_warehouse):
     assert built_warehouse.rows(
         """
-        select item_label, pct from marts.answers_matrix
+        select source, item_label, pct from marts.answers_matrix
         where question_id = 'ld_roles_evolution' and audience = 'business' and edition_id = '2021'
           and option_label = 'Wordt belangrijker als nu' and item_rank = 1
+        order by source
         """
-    ) == [("Talent Manager", 62)]
+    ) == [("published", "Talent Manager", 62),
+          ("responses", "Talent Manager", pytest.approx(100 * 107 / 173))]
 
 
 def test_mean_scores_2011(built_warehouse):
     """'De inhoud van de training (6.69) en de prijs/kwaliteitsverhouding (6.19)'."""
     assert built_warehouse.rows(
         "select item_label, mean_score from marts.answers_mean_score where item_rank <= 2 "
-        "order by item_rank"
+        "and source = 'published' order by item_rank"
     ) == [("Inhoud van de training", 6.69), ("Prijs/kwaliteitsverhouding", 6.19)]

@@ -1,6 +1,8 @@
-"""docs/queries.md runs: every example query returns rows on the built warehouse, and the
+"""docs/queries.md runs: every example query returns rows on the built warehouse, the
 ones that reproduce a figure return the numbers printed in the report
-(../shared/sources/001_55e2b03c79832931.txt), typed here independently of the seeds.
+(../shared/sources/001_55e2b03c79832931.txt), typed here independently of the seeds, and the
+cross-tabulation over the landed respondents returns the counts of the (seeded, so
+deterministic) synthetic 2021 Business export.
 """
 
 from __future__ import annotations
@@ -60,9 +62,23 @@ def test_parser_needs_exactly_one_sql_block_per_section():
         parse_queries("### 1. Q?\nno query\n")
 
 
-def test_ten_numbered_questions_including_the_required_two():
-    assert [number for number, _, _ in QUERIES] == list(range(1, 11))
+def test_eleven_numbered_questions_including_the_required_two():
+    assert [number for number, _, _ in QUERIES] == list(range(1, 12))
     assert REQUIRED_TITLES <= set(BY_TITLE)
+
+
+# Marts that hold published and computed shares side by side (grain ... x source).
+_SHARE_MARTS = re.compile(r"\bmarts\.(answer_shares|answer_trends|answers_\w+)\b")
+
+
+@pytest.mark.parametrize(
+    "number, sql", [(number, sql) for number, _, sql in QUERIES], ids=[f"query_{n}" for n, _, _ in QUERIES]
+)
+def test_queries_on_shares_say_which_source(number, sql):
+    """Analysts copy these: a query over a mart that holds both sources must filter one, or
+    max(pct), ranks and sums silently mix published and computed numbers."""
+    if _SHARE_MARTS.search(sql):
+        assert re.search(r"\bsource\s*=\s*'(published|responses)'", sql), f"query {number} mixes sources"
 
 
 @pytest.mark.parametrize(
@@ -157,12 +173,47 @@ def test_figure_18_biggest_gap(built_warehouse):
 
 
 def test_edition_summary_respondents(built_warehouse):
-    """'315 deelnemers: 173 collega's uit de business en 142 aanbieders' (1 July 2021)."""
+    """'315 deelnemers: 173 collega's uit de business en 142 aanbieders' (1 July 2021) as
+    published; the landed 2021 exports hold the same 173 and 142 respondents (synthetic),
+    each source on a row of its own."""
     rows = query(built_warehouse, "How many respondents")
-    respondents = {(row["edition_id"], row["audience"]): row["n_respondents"] for row in rows}
-    assert respondents[("2021", "business")] == 173
-    assert respondents[("2021", "aanbieders")] == 142
-    assert respondents[("2021", "alle")] == 315
+    respondents = {(row["edition_id"], row["audience"], row["source"]): row["n_respondents"]
+                   for row in rows}
+    assert respondents[("2021", "business", "published")] == 173
+    assert respondents[("2021", "aanbieders", "published")] == 142
+    assert respondents[("2021", "alle", "published")] == 315
+    assert respondents[("2021", "business", "responses")] == 173
+    assert respondents[("2021", "aanbieders", "responses")] == 142
+    assert len(respondents) == len(rows)  # one row per edition, audience and source
+    published = [row for row in rows if row["source"] == "published"]
+    assert sum(row["failed_groups"] for row in published) == 7
+    assert all(row["unacknowledged_failed_groups"] == 0 for row in rows)
+    assert {row["is_synthetic"] for row in rows if row["source"] == "responses"} == {True}
+
+
+def test_technology_use_by_language_from_the_respondents(built_warehouse):
+    """Figure 7's question for Business, cross-tabulated by questionnaire language over the
+    landed (synthetic) 2021 export: 10 of 17 French-speaking and 106 of 156 Dutch-speaking
+    respondents answered 'Ja, zeker wel'; 116 of 173 in all, the computed share in
+    answer_shares (the report prints 67%)."""
+    rows = query(built_warehouse, "Do French-speaking internal L&D teams")
+    assert [(row["language"], row["n_answered"], row["n_ja_zeker_wel"], row["pct_ja_zeker_wel"])
+            for row in rows] == [
+        ("fr", 17, 10, pytest.approx(58.8)),
+        ("nl", 156, 106, pytest.approx(67.9)),
+        ("alle talen", 173, 116, pytest.approx(67.1)),
+    ]
+    assert all(row["is_synthetic"] for row in rows)
+    computed = built_warehouse.scalar(
+        "select pct from marts.answer_shares where source = 'responses' and edition_id = '2021' "
+        "and audience = 'business' and question_id = 'ld_technology_use' "
+        "and option_label = 'Ja, zeker wel'")
+    assert computed == pytest.approx(100 * 116 / 173)
+    assert round(computed, 1) == pytest.approx(rows[-1]["pct_ja_zeker_wel"])
+    # the respondents behind it are the landed ones: 173 Business respondents of 2021
+    assert built_warehouse.scalar(
+        "select count(*) from marts.dim_respondent where edition_id = '2021' and audience = 'business'"
+    ) == 173
 
 
 def test_2011_purchase_criteria(built_warehouse):

@@ -183,7 +183,7 @@ def test_analyst_question_technology_use_per_audience(built_warehouse):
         """
         select audience, edition_id, pct from marts.answer_shares
         where question_text like 'Maakt jouw%organisatie gebruik van technologie om te leren?'
-          and option_label = 'Ja, zeker wel'
+          and option_label = 'Ja, zeker wel' and source = 'published'
         order by audience, edition_id
         """
     )

@@ -1,7 +1,10 @@
 """The static HTML report (`make report`): built from the real warehouse, then opened in Chromium.
 
-First the HTML text: one chart element per question with published shares, and every failing
-group of the latest validation run in a findings table beside the chart of its question. Then
+First the HTML text: one chart element per question with published shares (bars of published
+shares only, never of shares computed from respondent exports), and every failing group of the
+latest validation run in a findings table beside the chart of its question, the acknowledged
+reconciliation failures (computed_matches_published) folded into one line per question,
+edition and audience with their count. Then
 "as a person would": headless Chromium loads the file, its inline script must count the charts
 without any JavaScript error, and a screenshot must show a real page.
 
@@ -23,6 +26,9 @@ import duckdb
 import pytest
 
 from orchestration.report import build_report
+from orchestration.report.build import group_findings
+from orchestration.report.data import Check
+from orchestration.report.svg import fmt_number
 from orchestration.settings import REPO_ROOT
 
 CHROMIUM_TIMEOUT_S = 60
@@ -67,6 +73,7 @@ class ReportParser(HTMLParser):
                     "audience": a.get("data-audience") or None,
                     "item_label": a.get("data-item") or None,
                     "acknowledged": a.get("data-acknowledged") == "true",
+                    "count": int(a.get("data-count", "1")),
                 }
             )
         if tag == "text" and (a.get("class") or "") == "value":
@@ -148,25 +155,105 @@ def test_every_question_with_published_shares_has_exactly_one_chart(page, publis
         assert html.escape(question_text) in text
 
 
+RECONCILIATION = "computed_matches_published"
+
+
 def test_failing_groups_appear_beside_their_question(page, built_warehouse, published_questions):
     failing = built_warehouse.rows(
         "select question_id, rule, edition_id, audience, item_label, acknowledged "
         "from audit.latest_share_checks where not passed"
     )
     assert failing, "the warehouse has no failing check: this test would prove nothing"
+
+    def where(qid):
+        return qid if qid in published_questions else "_orphans"
+
+    # One line per failed check, except acknowledged reconciliation failures: one line per
+    # question, edition and audience, standing for all of them (data-count).
+    expected_lines = Counter(
+        (where(qid), rule, edition, audience, item, bool(ack))
+        for qid, rule, edition, audience, item, ack in failing
+        if not (rule == RECONCILIATION and ack)
+    )
+    folded = Counter(
+        (where(qid), rule, edition, audience, True)
+        for qid, rule, edition, audience, _, ack in failing
+        if rule == RECONCILIATION and ack
+    )
+    assert folded, "no acknowledged reconciliation failure: the folding would be untested"
+    expected_lines.update({(*key[:4], None, True): 1 for key in folded})
     shown = Counter(
         (f["section"] or f["table"], f["rule"], f["edition_id"], f["audience"], f["item_label"], f["acknowledged"])
         for f in page.findings
     )
-    expected = Counter(
-        (qid if qid in published_questions else "_orphans", rule, edition, audience, item, bool(ack))
-        for qid, rule, edition, audience, item, ack in failing
+    assert shown == expected_lines
+    # every failed check is accounted for: a folded line counts the checks it stands for
+    counted = Counter()
+    for f in page.findings:
+        counted[(f["section"] or f["table"], f["rule"], f["edition_id"], f["audience"], f["acknowledged"])] += f["count"]
+    assert counted == Counter(
+        (where(qid), rule, edition, audience, bool(ack)) for qid, rule, edition, audience, _, ack in failing
     )
-    assert shown == expected
+    for f in page.findings:
+        if f["rule"] == RECONCILIATION and f["acknowledged"]:
+            assert f["count"] == folded[(f["section"] or f["table"], f["rule"], f["edition_id"], f["audience"], True)]
+        else:
+            assert f["count"] == 1
+    # readable: the report's 7 anomalies plus one line per affected figure and audience (5),
+    # instead of 50 lines (43 of them one computed option each)
+    assert (len(failing), len(page.findings)) == (50, 12)
     # Beside = in the findings table of the same question section as the chart.
     for f in page.findings:
         if f["section"] is not None:
             assert f["table"] == f["section"]
+
+
+def _check(rule, question, audience, option, acknowledged, observed=45.1, published=47.0, item=None):
+    export = "SurveyMonkey-export 2021 business (synthetisch) 5799e93f3583"
+    return Check(
+        rule=rule, edition_id="2021", audience=audience, question_id=question, item_label=item,
+        source_report="Tendensen in Leren 2021", source_figure=12, observed=observed,
+        lower_bound=published - 1, upper_bound=published + 1, passed=False, acknowledged=acknowledged,
+        note=f'option "{option}" (published {published}, computed from {export}): observed ...'
+        + ("; acknowledged by x on y: the published group is an acknowledged anomaly" if acknowledged else ""),
+        kind="reconciliation" if rule == RECONCILIATION else "published",
+    )
+
+
+def test_only_acknowledged_reconciliation_failures_are_folded():
+    checks = [
+        _check(RECONCILIATION, "q", "business", "A", True),
+        _check(RECONCILIATION, "q", "business", "B", True),
+        _check(RECONCILIATION, "q", "aanbieders", "A", True),
+        _check(RECONCILIATION, "q", "business", "C", False),  # needs a look: its own line
+        _check(RECONCILIATION, "q", "business", "D", False),
+        _check("multi_choice_within_max", "q", "business", "", True),
+    ]
+    lines = group_findings(checks)
+    assert [(f.first.audience, f.first.rule, f.acknowledged, f.grouped, f.count) for f in lines] == [
+        ("business", RECONCILIATION, False, False, 1),
+        ("business", RECONCILIATION, False, False, 1),
+        ("business", "multi_choice_within_max", True, False, 1),  # the report's anomaly first
+        ("aanbieders", RECONCILIATION, True, True, 1),
+        ("business", RECONCILIATION, True, True, 2),
+    ]
+
+
+def test_bars_show_published_shares_only(page, built_warehouse, published_questions):
+    """Computed shares (exact decimals such as 45,09) never become bars: every chart's value
+    labels are exactly its published shares, and there are computed shares to keep out."""
+    assert built_warehouse.scalar(
+        "select count(*) from marts.answer_shares where source = 'responses'") > 300
+    rows = built_warehouse.rows(
+        "select question_id, question_type, pct, is_partial from marts.answer_shares "
+        "where source = 'published'"
+    )
+    expected: dict[str, Counter] = {}
+    for qid, question_type, pct, is_partial in rows:
+        label = fmt_number(pct) + ("" if question_type == "mean_score" else "%") + ("*" if is_partial else "")
+        expected.setdefault(qid, Counter())[label] += 1
+    shown = {qid: Counter(labels) for qid, labels in page.values.items()}
+    assert shown == expected
 
 
 def test_mean_scores_are_not_drawn_as_percentages(page, built_warehouse):

@@ -94,6 +94,7 @@ def injected_run(built_warehouse, tmp_path_factory):
             select * replace (30.0 as pct, 'stijgen (ingevoegd)' as option_label)
             from marts.answer_shares
             where question_id = 'ld_means_evolution' and option_label = 'stijgen'
+              and source = 'published'
         """)
     patch = pytest.MonkeyPatch()
     patch.setenv("WAREHOUSE_PATH", str(path))

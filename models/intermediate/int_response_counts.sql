@@ -25,13 +25,14 @@ bases as (
 
 chosen as (
     -- the landing writes one row per respondent and chosen option: count(*) is exact
-    select edition_id, audience, question_id, item_key, option_key, export_id,
+    select edition_id, audience, question_id, item_key, option_key, export_id, landing_id,
            count(*) as n_chosen
     from answers
     group by all
     union all
     select answers.edition_id, answers.audience, answers.question_id, answers.item_key,
-           options.subtotal_option_key, answers.export_id, count(distinct answers.respondent_key)
+           options.subtotal_option_key, answers.export_id, answers.landing_id,
+           count(distinct answers.respondent_key)
     from answers
     inner join options on options.option_key = answers.option_key
     where options.subtotal_option_key is not null
@@ -45,6 +46,7 @@ select
     chosen.item_key,
     chosen.option_key,
     chosen.export_id,
+    chosen.landing_id,
     cast(chosen.n_chosen as integer)    as n_chosen,
     cast(bases.n_base as integer)       as n_base
 from chosen

@@ -1,8 +1,17 @@
 -- One row per landed respondent: pseudonymous key and profile answers (Dutch labels), so
 -- any question can be cross-tabulated by any attribute. No personal data: the landing
 -- replaced the respondent id by a salted hash and dropped IP, e-mail, names and free text.
+-- Incremental per edition x audience, like fct_response_answers.
+{{ config(
+    materialized='incremental',
+    unique_key=['edition_id', 'audience'],
+    incremental_strategy='delete+insert',
+    on_schema_change='append_new_columns',
+) }}
+
 with respondents as (
     select * from {{ ref('stg_responses__respondents') }}
+    {{ new_exports_only() }}
 ),
 
 profile as (
@@ -19,7 +28,7 @@ profile as (
         on options.option_key = answers.option_key
     where answers.question_id in ('work_country', 'sector', 'org_size_worldwide',
                                   'ld_target_group_size', 'ld_team_fte', 'provider_org_fte')
-      and answers.export_id in (select export_id from respondents)
+      and answers.landing_id in (select landing_id from respondents)
     group by answers.respondent_key
 )
 
@@ -35,7 +44,8 @@ select
     profile.ld_target_group_size,
     profile.ld_team_fte,
     profile.provider_org_fte,
-    respondents.export_id
+    respondents.export_id,
+    respondents.landing_id
 from respondents
 left join profile
     on profile.respondent_key = respondents.respondent_key

@@ -15,6 +15,7 @@ select
     item_key,
     option_key,
     is_synthetic,
-    export_id
+    export_id,
+    landing_id
 from {{ ref('stg_responses__answers') }}
 {{ new_exports_only() }}

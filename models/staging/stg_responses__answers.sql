@@ -17,5 +17,7 @@ select
     case when item_id is not null then question_id || '/' || item_id end   as item_key,
     question_id || '/' || option_id                                         as option_key,
     is_synthetic,
-    export_id
+    export_id,
+    -- the export as landed with this salt: a new salt re-keys every respondent
+    export_id || ':' || '{{ var("salt_fingerprint", "unsalted") }}'   as landing_id
 from source

@@ -12,5 +12,7 @@ select
     audience,
     language,
     is_synthetic,
-    export_id
+    export_id,
+    -- the export as landed with this salt: a new salt re-keys every respondent
+    export_id || ':' || '{{ var("salt_fingerprint", "unsalted") }}'   as landing_id
 from source

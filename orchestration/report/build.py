@@ -3,16 +3,31 @@
 `build_report(warehouse, out_dir)` writes one self-contained `index.html`: inline CSS, inline
 SVG charts and two tiny inline scripts (an error counter and the chart count, so a headless
 browser can verify the page). No network, no JavaScript library.
+
+The bars are published shares only. Shares computed from respondent exports show up in the
+findings: the checks of their own groups, and `computed_matches_published`, one check per
+computed option. Its acknowledged failures (a published group that is itself a documented
+anomaly cannot be reproduced) are folded into one findings line per question, edition and
+audience with their count (`group_findings`); unacknowledged ones stay listed one by one.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 from pathlib import Path
 
-from orchestration.report.data import Check, Question, ReportData, Share, load
+from orchestration.report.data import (
+    CHECK_KINDS,
+    RECONCILIATION_RULE,
+    Check,
+    Question,
+    ReportData,
+    Share,
+    load,
+)
 from orchestration.report.svg import (
     PERCENT,
     Bar,
@@ -45,6 +60,17 @@ RULE_LABELS = {
     "pct_in_range": "waarde binnen het bereik van de schaal",
     "computed_matches_published": "berekend aandeel komt overeen met het gepubliceerde",
 }
+KIND_LABELS = {
+    "published": "gepubliceerde cijfers",
+    "responses": "berekend uit de respondentexport",
+    "reconciliation": "berekend vs. gepubliceerd",
+}
+# The note of a computed_matches_published check (orchestration/validation/rules.py):
+# 'option "<label>" (published P, computed from <export>): <why>; acknowledged by ...'
+_RECONCILIATION_NOTE = re.compile(
+    r'^option "(?P<option>.*?)" \(published (?P<published>[^,]*), computed from (?P<export>.*?)\): ',
+    re.DOTALL,
+)
 
 SCRIPT_ERRORS = (
     "<script>window.onerror=function(){var d=document.body.dataset;"
@@ -124,6 +150,10 @@ tr.finding.open td:first-child{box-shadow:inset 3px 0 var(--bad)}
 tr.finding-note td{color:var(--muted);padding-top:0;font-size:11.5px;overflow-wrap:anywhere}
 tr.finding-note.ack td{box-shadow:inset 3px 0 var(--warn)}
 tr.finding-note.open td{box-shadow:inset 3px 0 var(--bad)}
+aside.findings ul.kinds{margin:0 0 8px;padding-left:16px;color:var(--muted)}
+details.options{margin:2px 0 4px}
+details.options ul{margin:2px 0;padding-left:16px}
+table.rules .kind{font-size:11px;color:var(--muted);white-space:nowrap}
 .yes{color:var(--warn);font-weight:600}
 .no{color:var(--bad);font-weight:700}
 .none{color:var(--ok)}
@@ -138,6 +168,88 @@ aside.findings{border-left:none;padding-left:0;border-top:1px solid var(--line);
 class BuiltReport:
     path: Path
     chart_count: int
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One line of a findings table: one failed check, or the acknowledged reconciliation
+    failures of one question, edition and audience folded into one line (`grouped`)."""
+
+    checks: tuple[Check, ...]
+    grouped: bool = False
+
+    @property
+    def first(self) -> Check:
+        return self.checks[0]
+
+    @property
+    def count(self) -> int:
+        return len(self.checks)
+
+    @property
+    def acknowledged(self) -> bool:
+        return all(c.acknowledged for c in self.checks)
+
+    @property
+    def item_label(self) -> str | None:
+        items = {c.item_label for c in self.checks}
+        return items.pop() if len(items) == 1 else None
+
+    @property
+    def sort_key(self) -> tuple:
+        """Open findings first; then the report's own anomalies before the reconciliation
+        lines they cause."""
+        c = self.first
+        kind = CHECK_KINDS.index(c.kind) if c.kind in CHECK_KINDS else len(CHECK_KINDS)
+        return (self.acknowledged, kind, c.rule, c.question_id or "", c.edition_id or "",
+                c.audience or "", c.item_label or "")
+
+
+def group_findings(failed: list[Check]) -> list[Finding]:
+    """The findings lines of failed checks: every failure on its own line, except the
+    acknowledged computed_matches_published failures, one line per question, edition and
+    audience (a pick-three figure that adds to 322 makes every computed option miss its
+    published number: one cause, one line). Unacknowledged reconciliation failures stay
+    listed one by one: each needs a look."""
+    lines: list[Finding] = []
+    folded: dict[tuple, list[Check]] = {}
+    for c in failed:
+        if c.rule == RECONCILIATION_RULE and c.acknowledged:
+            folded.setdefault((c.question_id, c.edition_id, c.audience), []).append(c)
+        else:
+            lines.append(Finding((c,)))
+    lines.extend(Finding(tuple(checks), grouped=True) for checks in folded.values())
+    return sorted(lines, key=lambda f: f.sort_key)
+
+
+def _reconciliation_summary(checks: tuple[Check, ...]) -> tuple[str, list[str], str]:
+    """(what differs, per option "published → computed", the acknowledgement) of folded
+    reconciliation failures, in Dutch."""
+    options, exports, acknowledgements = [], [], []
+    for c in sorted(checks, key=lambda c: -((c.lower_bound or 0) + (c.upper_bound or 0))):
+        match = _RECONCILIATION_NOTE.match(c.note or "")
+        label = match.group("option") if match else "?"
+        if c.item_label:
+            label = f"{c.item_label} · {label}"
+        published = (
+            fmt_number((c.lower_bound + c.upper_bound) / 2, 1)
+            if c.lower_bound is not None and c.upper_bound is not None
+            else (match.group("published") if match else "?")
+        )
+        computed = "—" if c.observed is None else fmt_number(c.observed, 1)
+        options.append(f"{label} {published} → {computed}")
+        if match and match.group("export") not in exports:
+            exports.append(match.group("export"))
+        note = c.note or ""
+        start = note.find("acknowledged by ")
+        acknowledgement = note[start:] if start >= 0 else note
+        if acknowledgement and acknowledgement not in acknowledgements:
+            acknowledgements.append(acknowledgement)
+    source = f" uit {', '.join(exports)}" if exports else ""
+    noun = "aandeel" if len(checks) == 1 else "aandelen"
+    verb = "wijkt" if len(checks) == 1 else "wijken"
+    what = f"{len(checks)} {noun} berekend{source} {verb} meer dan 1 punt af van het gepubliceerde cijfer."
+    return what, options, " | ".join(acknowledgements) or "—"
 
 
 def _fmt_bound(value: float | None, fallback: str) -> str:
@@ -221,9 +333,15 @@ class Renderer:
         if not failed:
             return None
         open_count = sum(not c.acknowledged for c in failed)
-        word = "afwijking" if len(failed) == 1 else "afwijkingen"
+        own = [c for c in failed if c.kind != "reconciliation"]
+        reconciled = [c for c in failed if c.kind == "reconciliation"]
+        parts = []
+        if own:
+            parts.append(f"{len(own)} {'afwijking' if len(own) == 1 else 'afwijkingen'}")
+        if reconciled:
+            parts.append(f"{len(reconciled)}× berekend ≠ gepubliceerd")
         state = f"{open_count} niet erkend" if open_count else "erkend"
-        return f"⚠ {len(failed)} {word} ({state}), zie validatie →"
+        return f"⚠ {' · '.join(parts)} ({state}), zie validatie →"
 
     # ------------------------------------------------------------------ charts
     def _groups(self, q: Question, shares: list[Share], scale: Scale, row_by: str, item: str | None) -> list[Group]:
@@ -394,7 +512,8 @@ class Renderer:
 
     # ------------------------------------------------------------------ findings
     def findings_table(self, checks: list[Check], key: str) -> str:
-        """Failed checks as a table: one row per check, its note in a full-width row below."""
+        """Failed checks as a table: one row per finding (see `group_findings`), its note in a
+        full-width row below. `data-count` says how many checks a row stands for."""
         with_question = key == "_orphans"
         columns = [
             *([("Vraag", 22)] if with_question else []),
@@ -412,11 +531,29 @@ class Renderer:
             for h, _ in columns
         )
         body = []
-        for c in sorted(checks, key=lambda c: (c.acknowledged, c.rule, c.edition_id or "", c.audience or "")):
-            state = "ack" if c.acknowledged else "open"
-            ack = '<span class="yes">ja</span>' if c.acknowledged else '<span class="no">nee</span>'
-            observed = "—" if c.observed is None else fmt_number(c.observed)
-            allowed = f"{_fmt_bound(c.lower_bound, '−∞')}&nbsp;–&nbsp;{_fmt_bound(c.upper_bound, '∞')}"
+        for finding in group_findings(checks):
+            c = finding.first
+            state = "ack" if finding.acknowledged else "open"
+            ack = '<span class="yes">ja</span>' if finding.acknowledged else '<span class="no">nee</span>'
+            if finding.grouped:
+                observed = f"{finding.count}&nbsp;{'optie' if finding.count == 1 else 'opties'}"
+                allowed = "±&nbsp;1&nbsp;punt"
+                what, options, acknowledgement = _reconciliation_summary(finding.checks)
+                listed = "".join(f"<li>{escape(option)}</li>" for option in options)
+                note = (
+                    f"<strong>Samengevat:</strong> {escape(what)}"
+                    f'<details class="options"><summary>{finding.count} '
+                    f"{'optie' if finding.count == 1 else 'opties'} (gepubliceerd → berekend)</summary>"
+                    f"<ul>{listed}</ul></details>"
+                    f"<strong>Erkenning (geërfd van de gepubliceerde groep):</strong> {escape(acknowledgement)}"
+                )
+            else:
+                observed = "—" if c.observed is None else fmt_number(c.observed)
+                allowed = f"{_fmt_bound(c.lower_bound, '−∞')}&nbsp;–&nbsp;{_fmt_bound(c.upper_bound, '∞')}"
+                note = (
+                    f"<strong>{'Erkenning' if c.acknowledged else 'Toelichting'}:</strong> "
+                    f"{escape(c.note or '—')}"
+                )
             rule = escape(c.rule).replace("_", "_<wbr>")
             cells = [
                 *([f"<code>{escape(c.question_id or '—').replace('_', '_<wbr>')}</code>"] if with_question else []),
@@ -428,15 +565,15 @@ class Renderer:
                 ack,
             ]
             tds = "".join(cell if cell.startswith("<td") else f"<td>{cell}</td>" for cell in cells)
-            item = f"<strong>Item:</strong> {escape(c.item_label)}<br>" if c.item_label else ""
+            item_label = finding.item_label
+            item = f"<strong>Item:</strong> {escape(item_label)}<br>" if item_label else ""
             body.append(
-                f'<tr class="finding {state}" data-rule="{escape(c.rule)}" '
+                f'<tr class="finding {state}" data-rule="{escape(c.rule)}" data-kind="{escape(c.kind)}" '
                 f'data-edition="{escape(c.edition_id or "")}" data-audience="{escape(c.audience or "")}" '
-                f'data-item="{escape(c.item_label or "")}" data-acknowledged="{str(c.acknowledged).lower()}">'
+                f'data-item="{escape(item_label or "")}" data-acknowledged="{str(finding.acknowledged).lower()}" '
+                f'data-count="{finding.count}">'
                 f"{tds}</tr>"
-                f'<tr class="finding-note {state}"><td colspan="{len(cells)}">{item}'
-                f"<strong>{'Erkenning' if c.acknowledged else 'Toelichting'}:</strong> "
-                f"{escape(c.note or '—')}</td></tr>"
+                f'<tr class="finding-note {state}"><td colspan="{len(cells)}">{item}{note}</td></tr>'
             )
         return (
             f'<table class="findings-table" data-findings-for="{escape(key)}">'
@@ -444,6 +581,19 @@ class Renderer:
             f"<colgroup>{colgroup}</colgroup>"
             f"<thead><tr>{header}</tr></thead><tbody>{''.join(body)}</tbody></table>"
         )
+
+    @staticmethod
+    def _kind_summary(kind: str, checks: list[Check]) -> str:
+        """One sentence per kind of check of a question, in Dutch."""
+        failed = [c for c in checks if not c.passed]
+        acknowledged = sum(c.acknowledged for c in failed)
+        label = KIND_LABELS.get(kind, kind)
+        if kind == "reconciliation":
+            text = f"{label.capitalize()}: {len(checks)} opties vergeleken, {len(checks) - len(failed)} binnen 1 punt"
+            return text + (f", {len(failed)} wijken af ({acknowledged} erkend)." if failed else ".")
+        noun = "controle" if len(checks) == 1 else "controles"
+        text = f"{label.capitalize()}: {len(checks)} {noun}, {len(checks) - len(failed)} geslaagd"
+        return text + (f", {len(failed)} gefaald ({acknowledged} erkend)." if failed else ", geen afwijkingen.")
 
     def findings(self, q: Question) -> str:
         checks = q.checks
@@ -461,6 +611,14 @@ class Renderer:
             f'<h4 id="findings-{escape(q.question_id)}">Validatie</h4>',
             f'<p class="{"" if failed else "none"}">{escape(summary)}</p>',
         ]
+        kinds = [k for k in CHECK_KINDS if any(c.kind == k for c in checks)]
+        kinds += sorted({c.kind for c in checks} - set(CHECK_KINDS))
+        if len(kinds) > 1 or kinds[:1] not in ([], ["published"]):
+            sentences = "".join(
+                f'<li data-kind="{escape(k)}">{escape(self._kind_summary(k, [c for c in checks if c.kind == k]))}</li>'
+                for k in kinds
+            )
+            parts.append(f'<ul class="kinds">{sentences}</ul>')
         if failed:
             parts.append(self.findings_table(failed, q.question_id))
         if stale:
@@ -486,8 +644,14 @@ class Renderer:
             )
         rows = []
         totals = [0] * 6
-        for rule in self.data.rules():
-            rc = [c for c in checks if c.rule == rule]
+        by_rule_and_kind = [
+            (rule, kind, [c for c in checks if c.rule == rule and c.kind == kind])
+            for rule in self.data.rules()
+            for kind in [*CHECK_KINDS, *sorted({c.kind for c in checks} - set(CHECK_KINDS))]
+        ]
+        for rule, kind, rc in by_rule_and_kind:
+            if not rc:
+                continue
             failed = [c for c in rc if not c.passed]
             counts = [
                 len(rc),
@@ -500,7 +664,8 @@ class Renderer:
             totals = [a + b for a, b in zip(totals, counts)]
             cells = "".join(f'<td class="num">{n}</td>' for n in counts)
             rows.append(
-                f'<tr data-rule="{escape(rule)}"><th scope="row"><code>{escape(rule).replace("_", "_<wbr>")}</code><br>'
+                f'<tr data-rule="{escape(rule)}" data-kind="{escape(kind)}"><th scope="row">'
+                f'<code>{escape(rule).replace("_", "_<wbr>")}</code> <span class="kind">{escape(KIND_LABELS.get(kind, kind))}</span><br>'
                 f'<span class="rule-label">{escape(RULE_LABELS.get(rule, ""))}</span></th>{cells}</tr>'
             )
         heads = ["Gecontroleerd", "Geslaagd", "Gefaald", "Erkend", "Open", "Erkend, toch geslaagd"]
@@ -521,6 +686,10 @@ class Renderer:
             f"{status}<table class=\"rules\"><caption>Controles per regel (run <code>{escape(self.data.run_id or '?')}"
             f"</code>, {escape(when)})</caption><thead><tr>{header}</tr></thead>"
             f"<tbody>{''.join(rows)}</tbody><tfoot><tr>{foot}</tr></tfoot></table>"
+            + '<p class="footnote">Per regel en per bron: gepubliceerde cijfers, aandelen berekend uit de '
+            "respondentexport, en <code>computed_matches_published</code> (één controle per berekende optie "
+            "tegenover het gepubliceerde cijfer; faalt waar de bron zelf inconsistent is en erft dan diens "
+            "erkenning).</p>"
             + (
                 f'<p class="footnote">Erkend: gefaald maar erkend als gedocumenteerde afwijking van de bron. '
                 f"Open: gefaald en niet erkend. Erkend, toch geslaagd: een erkenning voor een groep die nu "
@@ -540,7 +709,11 @@ class Renderer:
                 badge = ""
                 if failed:
                     kind = "bad" if any(not c.acknowledged for c in failed) else "ack"
-                    badge = f' <span class="badge {kind}">⚠ {len(failed)}</span>'
+                    lines = len(group_findings(failed))
+                    badge = (
+                        f' <span class="badge {kind}" title="{lines} bevinding(en), {len(failed)} gefaalde '
+                        f'controle(s)">⚠ {lines}</span>'
+                    )
                 items.append(
                     f'<li><a href="#q-{escape(q.question_id)}">{escape(fig)} · {escape(q.question_text)}</a>{badge}</li>'
                 )
@@ -608,9 +781,10 @@ class Renderer:
 <header>
 <h1>Tendensen in Leren — gepubliceerde cijfers en validatie</h1>
 <p class="lead">{chart_count} vragen met gepubliceerde aandelen ({n_shares} cijfers) uit
-<code>marts.answer_shares</code>, met de bevindingen van de laatste validatierun
-(<code>audit.share_checks</code>) naast elke grafiek. Warehouse: <code>{escape(str(data.warehouse))}</code>;
-gegenereerd op {generated}.</p>
+<code>marts.answer_shares</code> (<code>source = 'published'</code>), met de bevindingen van de laatste
+validatierun (<code>audit.share_checks</code>) naast elke grafiek. Aandelen berekend uit respondentexports
+worden niet als staaf getoond; ze komen alleen in de validatie voor (berekend vs. gepubliceerd).
+Warehouse: <code>{escape(str(data.warehouse))}</code>; gegenereerd op {generated}.</p>
 </header>
 <div class="overview">
 <section class="panel" aria-labelledby="validatie"><h2 id="validatie" style="margin-top:0">Validatie</h2>{self.summary()}</section>

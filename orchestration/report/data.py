@@ -2,6 +2,11 @@
 
 Only public objects are read (see ../shared/CONTRACT.md): `marts.answer_shares`, the marts
 dimensions (topics, item order, labels) and `audit.latest_share_checks` / `audit.share_checks`.
+
+The charts show published shares only (`source = 'published'`): shares computed from
+respondent exports (`source = 'responses'`) never become bars. They appear in the validation
+findings only, through the checks of their own groups and the reconciliation rule
+`computed_matches_published` (each check carries its `kind`, see `CHECK_KINDS`).
 """
 
 from __future__ import annotations
@@ -23,6 +28,12 @@ RULE_ORDER = (
     "pct_in_range",
     "computed_matches_published",
 )
+# The reconciliation rule compares a computed share with the published one; its
+# source_report/source_figure name the published figure.
+RECONCILIATION_RULE = "computed_matches_published"
+# What a check is about: the report's own numbers, the shares computed from an export, or the
+# reconciliation of the two (in this display order).
+CHECK_KINDS = ("published", "responses", "reconciliation")
 
 
 @dataclass(frozen=True)
@@ -55,6 +66,15 @@ class Check:
     passed: bool
     acknowledged: bool
     note: str | None
+    kind: str = "published"  # one of CHECK_KINDS
+
+
+def check_kind(rule: str, source_report: str | None, document_sources: dict[str, str]) -> str:
+    """`reconciliation` for computed_matches_published, else the source of the checked document
+    (`responses` for an export's groups); groups of an unknown document count as published."""
+    if rule == RECONCILIATION_RULE:
+        return "reconciliation"
+    return "responses" if document_sources.get(source_report or "") == "responses" else "published"
 
 
 @dataclass
@@ -182,6 +202,15 @@ def load(warehouse: Path) -> ReportData:
             if _relation_exists(con, "marts", "dim_audience")
             else []
         )
+        # which source each document's numbers are (a report: published; an export: responses)
+        document_sources = {
+            r["source_report"]: r["source"]
+            for r in _records(
+                con,
+                "select distinct source_report, source from marts.answer_shares "
+                "where source_report is not null",
+            )
+        }
         check_columns = (
             "run_id, checked_at, rule, edition_id, audience, question_id, item_label, source_report, "
             "source_figure, observed, lower_bound, upper_bound, passed, acknowledged, note"
@@ -234,7 +263,11 @@ def load(warehouse: Path) -> ReportData:
             q.item_order[r["item_label"]] = r["item_order"]
 
     checks = [
-        Check(**{k: v for k, v in r.items() if k not in ("run_id", "checked_at")}) for r in check_rows
+        Check(
+            **{k: v for k, v in r.items() if k not in ("run_id", "checked_at")},
+            kind=check_kind(r["rule"], r["source_report"], document_sources),
+        )
+        for r in check_rows
     ]
     orphan_checks = []
     for c in checks:

@@ -142,11 +142,12 @@ def checks_of_run(path: Path, run_id: str) -> pd.DataFrame:
 
 def describe_group(row) -> str:
     """One line naming a group the way a reader of the report finds it."""
-    figure = f"figure {int(row.source_figure)}" if pd.notna(row.source_figure) else "prose"
+    where = (f"figure {int(row.source_figure)} of {row.source_report}" if pd.notna(row.source_figure)
+             else row.source_report)
     item = f", item '{row.item_label}'" if isinstance(row.item_label, str) else ""
     return (
         f"edition {row.edition_id}, audience {row.audience}, question {row.question_id}{item}, "
-        f"{figure} of {row.source_report}: observed {row.observed:g}, "
+        f"{where}: observed {row.observed:g}, "
         f"allowed [{row.lower_bound:g}, {row.upper_bound:g}]"
     )
 
