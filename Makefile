@@ -22,8 +22,12 @@ $(DAGSTER_HOME)/dagster.yaml: orchestration/dagster.yaml
 	mkdir -p $(DAGSTER_HOME)
 	cp orchestration/dagster.yaml $@
 
-dbt-parse: install
+# dagster-dbt reads target/manifest.json: re-parse only when the dbt project changed.
+DBT_SOURCES := dbt_project.yml profiles.yml $(shell find models seeds macros -type f 2>/dev/null)
+target/manifest.json: $(STAMP) $(DBT_SOURCES)
 	$(VENV)/bin/dbt parse --quiet --project-dir . --profiles-dir .
+
+dbt-parse: target/manifest.json
 
 ## Build and validate the warehouse end to end through Dagster.
 run: install dbt-parse $(DAGSTER_HOME)/dagster.yaml
