@@ -26,6 +26,7 @@ from orchestration.landing.generate import (
     plan_questions,
     systematic_sample,
 )
+from orchestration.landing.surveymonkey import probe_file
 
 SALT = "demo-salt"
 BOOK = default_codebook()
@@ -302,3 +303,21 @@ def test_systematic_sample_respects_max_ticks_and_marginals():
     assert max(len(d) for d in draws) == 3
     for option, p in enumerate(probabilities):
         assert abs(sum(option in d for d in draws) / len(draws) - p) < 0.015
+
+
+def test_generated_exports_are_read_by_duckdb_as_they_are(tmp_path):
+    """The benchmark path: a generated export (free text with quotes and line breaks) is plain
+    RFC 4180 UTF-8, so its records are indexed in the pass that hashes it and DuckDB reads the
+    file itself, not a copy written by the csv module."""
+    path = generate_export(tmp_path / "2021_business_bench.csv", "2021", "business", 500, seed=2)
+    probe = probe_file(path, path.name)
+    assert probe.encoding == "utf-8" and probe.records is not None
+    with path.open(encoding="utf-8", newline="") as handle:
+        lines = []
+        reader = csv.reader(handle)
+        line = 1
+        for _ in reader:
+            lines.append(line)
+            line = reader.line_num + 1
+    assert probe.records.lines.tolist() == lines and len(lines) == 502
+    assert lines[-1] > 502  # some free text spans two lines

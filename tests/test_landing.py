@@ -7,11 +7,13 @@ columns), so each test shows the input it is about. Everything runs in tmp_path.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
 import json
 import os
+import random
 import shutil
 import stat
 from pathlib import Path
@@ -28,7 +30,9 @@ from orchestration.landing.codebook import (
     normalise_label,
     read_csv,
 )
-from orchestration.landing.generate import audience_questions
+from orchestration.landing.generate import audience_questions, generate_export
+from orchestration.landing.records import RecordScanner
+from orchestration.landing.surveymonkey import parse_header
 
 SALT = "test-salt-not-secret"
 NAME = "2021_business_test.csv"
@@ -481,3 +485,209 @@ def test_added_sector_option_completes_the_published_sector_shares():
     options = read_csv(CODEBOOK_DIR / "options.csv")
     assert {"question_id": "sector", "option_id": "andere", "option_label": "Andere sector",
             "option_order": "6", "is_subtotal": "false", "subtotal_option_id": ""} in options
+
+
+# --------------------------------------------------------------------------- reading the body
+# DuckDB reads the body (orchestration/landing/body.py) where the record index says it reads
+# the file as the csv module does (records.py); everything else goes through a canonical copy
+# written by the csv module. Both ways must give the same files and messages.
+
+
+def tricky_rows() -> list:
+    """Respondent rows with everything that moves line numbers or needs a second look."""
+    return [
+        person(1, comment="regel een\r\nregel twee\nregel drie"),  # lines 3-5
+        None,  # blank line 6
+        person(2, size="Ongeveer 300", comment='zegt "hoi", ok\n='),  # 7-8, unknown label
+        person(3, size="  TUSSEN 100 EN 499 ?"),  # 9: matched after normalisation
+        person(1, comment="dubbel\n"),  # 10-11: duplicate of row 3
+        person(4, reasons=REASONS[:4], comment="a\n\nb"),  # 12-14: too many ticks
+        person(5)[:12],  # 15: truncated
+        [*person(6), "extra", ""],  # 16: too many fields
+        person(7, size="Entre 100 et 499", reasons=(), capability=(  # 17: French
+            "Oui, suffisamment à tout à fait", "Non, pas du tout à insuffisamment")),
+        None,  # 18
+    ]
+
+
+def write_rows(directory: Path, rows_in, name=NAME, terminator="\r\n", encoding="utf-8") -> Path:
+    """Like write(), but None is a blank line."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator=terminator)
+    writer.writerows([ROW1, ROW2])
+    for row in rows_in:
+        if row is None:
+            buffer.write(terminator)
+        else:
+            writer.writerow(row)
+    path = directory / name
+    path.write_bytes(buffer.getvalue().encode(encoding))
+    return path
+
+
+def landed(tmp_path, stem="2021__business"):
+    return {kind: rows(tmp_path, kind, stem) for kind in ("answers", "respondents", "quarantine")}
+
+
+TRICKY_QUARANTINE = [
+    (7, 10, f"{Q_SIZE} | Response", "Ongeveer 300",
+     'unknown answer label for question "org_size_worldwide"'),
+    (10, 1, "Respondent ID", None, "duplicate Respondent ID (first seen on row 3)"),
+    (12, 14, f"{Q_REASONS} | {REASONS[3]}", REASONS[3],
+     '4 options ticked for question "ld_tech_reasons" (max_choices 3)'),
+    (15, 13, f"{Q_REASONS} | {REASONS[2]}", None, f"truncated line: 12 of {N_FIELDS} fields"),
+    (16, N_FIELDS + 1, None, None, f"too many fields: {N_FIELDS + 2} instead of {N_FIELDS}"),
+]
+
+
+def test_line_numbers_blank_lines_and_row_problems_of_a_tricky_file(tmp_path, src):
+    report = land(tmp_path, write_rows(src, tricky_rows()))
+    assert (report.action, report.respondents, report.quarantined) == ("landed", 3, 5)
+    assert report.messages[:3] == [f"{NAME}, row 6: blank line skipped",
+                                   f"{NAME}, row 18: blank line skipped",
+                                   f"{NAME}: 1 free-text (Open-Ended Response) column dropped"]
+    assert rows(tmp_path, "quarantine", columns="row_number, column_number, column_name, "
+                "raw_value, reason") == TRICKY_QUARANTINE
+    keys = [respondent_key(SALT, "2021", "business", str(98765432100 + n)) for n in (1, 3, 7)]
+    assert rows(tmp_path, "respondents", columns="respondent_key, language") == [
+        (keys[0], "nl"), (keys[1], "nl"), (keys[2], "fr")]
+    assert rows(tmp_path, "answers", columns="respondent_key, option_id")[5:7] == [
+        (keys[1], "tussen_100_499"), (keys[1], "efficientie")]
+
+
+@pytest.mark.parametrize("variant", ["lf", "cp1252", "lone-cr", "stray-quote", "index-off"])
+def test_both_ways_of_reading_the_body_give_the_same_result(tmp_path, src, monkeypatch, variant):
+    """The same rows read by DuckDB from the export itself and from a csv-module copy (forced
+    by an encoding, line break or quote DuckDB would read differently) land identically."""
+    direct = land(tmp_path / "direct", write_rows(src, tricky_rows(), name="2021_business_a.csv"))
+    rows_in = tricky_rows()
+    kwargs = {}
+    if variant == "lf":  # the index still applies: another line break
+        kwargs["terminator"] = "\n"
+    elif variant == "cp1252":
+        kwargs["encoding"] = "cp1252"
+    elif variant == "lone-cr":  # a line break the csv module counts, inside a dropped cell
+        rows_in[0][-1] = "regel een\rregel twee\nregel drie"
+    elif variant == "stray-quote":  # a quote inside an unquoted cell: literal for the csv module
+        rows_in[-2][-1] = '5" scherm'
+    else:
+        monkeypatch.setattr("orchestration.landing.records.RecordScanner.finish",
+                            lambda self, path: None)
+    other = land(tmp_path / "other", write_rows(src, rows_in, name="2021_business_b.csv",
+                                                **kwargs))
+    strip = lambda report: [m.replace("_b.csv", "_a.csv") for m in report.messages  # noqa: E731
+                            if "decoded as cp1252" not in m]
+    assert strip(other) == direct.messages
+    assert (other.respondents, other.answers, other.quarantined) == (
+        direct.respondents, direct.answers, direct.quarantined)
+    mine, theirs = landed(tmp_path / "other"), landed(tmp_path / "direct")
+    assert mine["answers"] == theirs["answers"][:0] + [
+        a[:-1] + (other.export_id,) for a in theirs["answers"]]
+    assert [q[2:] for q in mine["quarantine"]] == [q[2:] for q in theirs["quarantine"]]
+
+
+def test_answers_keep_file_and_column_order_beyond_one_duckdb_vector(tmp_path):
+    """Answers per respondent in column order, respondents in file order, also for thousands
+    of rows, some of them with labels that only match after normalisation."""
+    path = generate_export(tmp_path / "2021_aanbieders_order.csv", "2021", "aanbieders", 3000,
+                           seed=3)
+    with path.open(encoding="utf-8", newline="") as handle:
+        row1, row2, *body = list(csv.reader(handle))
+    for row in body[::7]:  # every 7th respondent: a variant spelling of a label
+        for index in range(len(FIXED_COLUMNS), len(row)):
+            if row[index] and row2[index] == "Response":
+                row[index] = "  " + row[index].upper() + " ?"
+                break
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\r\n").writerows([row1, row2, *body])
+    report = land_file(path, tmp_path / "landed", salt=SALT)
+    assert (report.action, report.respondents, report.quarantined) == ("landed", 3000, 0)
+    layout = parse_header(row1, row2, BOOK, path.name)
+    expected = []
+    for row in body:
+        key = respondent_key(SALT, "2021", "aanbieders", row[0])
+        for column in layout.answer_columns:
+            value = row[column.number - 1]
+            if value:
+                option = column.option_id or BOOK.match_option(column.question_id, value).id
+                expected.append((key, column.question_id, column.item_id, option))
+    got = rows(tmp_path, "answers", "2021__aanbieders",
+               "respondent_key, question_id, item_id, option_id")
+    assert got == expected
+    assert [r[0] for r in rows(tmp_path, "respondents", "2021__aanbieders", "respondent_key")] \
+        == list(dict.fromkeys(e[0] for e in expected))
+
+
+def test_respondent_ids_are_stripped_and_checked_as_python_strings(tmp_path, src):
+    people = [person(1), person(2), person(3), person(4), person(5)]
+    people[0][0] = "\u00a0 98765432101\u2003"  # Unicode whitespace around: stripped
+    people[1][0] = "\u0663\u0664\u0665"  # Arabic-Indic digits: a number to str.isdigit()
+    people[2][0] = "1.23457E+10"  # Excel's rendering: not a number
+    people[3][0] = "  "
+    report = land(tmp_path, write(src, people))
+    assert (report.respondents, report.quarantined) == (3, 2)
+    assert [k for (k,) in rows(tmp_path, "respondents", columns="respondent_key")] == [
+        respondent_key(SALT, "2021", "business", rid)
+        for rid in ("98765432101", "\u0663\u0664\u0665", "98765432105")]
+    assert rows(tmp_path, "quarantine", columns="row_number, reason") == [
+        (5, "Respondent ID is not a number"), (6, "missing Respondent ID")]
+
+
+def test_only_blank_lines_after_the_header_is_rejected_after_listing_them(tmp_path, src):
+    report = land(tmp_path, write_rows(src, [None, None]))
+    assert report.messages == [
+        f"{NAME}, row 3: blank line skipped", f"{NAME}, row 4: blank line skipped",
+        f"{NAME}: rejected: no respondent rows after the two header rows"]
+
+
+def test_record_index_matches_the_csv_module(tmp_path):
+    """Random CSV-like bytes fed in random small pieces: the index gives the lines where the
+    csv module starts each record (and the blank lines), or declines (None) exactly for
+    files the two readers could read differently."""
+    pieces = ["a", ",", ",", "\r\n", "\n", '"x"', '"a""b"', '"m\nl"', '"m\r\nl"', " ", "é",
+              "\r\n\r\n", "\n\n", '"', "\r", 'x"y', '""']
+    rng = random.Random(5)
+    for _ in range(3000):
+        data = "".join(rng.choice(pieces) for _ in range(rng.randrange(1, 25))).encode()
+        if rng.random() < 0.1:
+            data = codecs.BOM_UTF8 + data
+        scanner = RecordScanner()
+        for start in range(0, len(data), step := rng.randrange(1, 6)):
+            scanner.feed(data[start:start + step])
+        index = scanner.finish(tmp_path / "x.csv")
+        text = data.decode("utf-8-sig")
+        reader = csv.reader(io.StringIO(text, newline=""))
+        starts, blanks, line = [], [], 1
+        for fields in reader:
+            (starts if fields else blanks).append(line)
+            line = reader.line_num + 1
+        assert (index is not None) == rfc4180(text), data
+        if index is not None:
+            assert (index.lines.tolist(), index.blank_lines) == (starts, blanks), data
+
+
+def rfc4180(text: str) -> bool:
+    """No lone carriage return, and quotes only around whole fields (doubled inside them)."""
+    if "\r" in text.replace("\r\n", ""):
+        return False
+    position, field_start = 0, True
+    while position < len(text):
+        if field_start and text[position] == '"':
+            end = position + 1
+            while True:
+                end = text.find('"', end)
+                if end < 0:
+                    return False  # never closed
+                if text[end + 1:end + 2] == '"':
+                    end += 2
+                    continue
+                break
+            if text[end + 1:end + 2] not in ("", ",", "\r", "\n"):
+                return False
+            position, field_start = end + 1, False
+            continue
+        if text[position] == '"':
+            return False
+        field_start = text[position] in ",\n"
+        position += 1
+    return True

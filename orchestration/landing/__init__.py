@@ -4,7 +4,9 @@ A raw export is read, validated against the codebook, mapped from Dutch or Frenc
 codebook ids, anonymised and written as canonical parquet files per edition x audience:
 
 - `codebook`: the seeds/codebook CSVs and label_variants.csv as lookup structures;
-- `surveymonkey`: decoding, header parsing and row mapping of one export;
+- `surveymonkey`: the bytes (hash, encoding) and the two header rows of one export;
+- `records`: where each record of the file starts (line numbers for messages);
+- `body`: every respondent row mapped, checked and written by DuckDB;
 - `anonymise`: salted respondent keys and the list of columns that are never kept;
 - `land`: `land_file`, the one entry point that writes files (atomically, idempotently);
 - `generate`: deterministic synthetic exports in the same format (demo + benchmarks).

@@ -20,29 +20,31 @@ programming errors. One lander at a time per landed_dir (the log append is not l
 
 from __future__ import annotations
 
+import codecs
 import csv
 import json
 import os
 import re
 import shutil
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 
 from orchestration.landing.anonymise import respondent_keyer
+from orchestration.landing.body import Body, BodyLanding, Export, RecordsDisagree, literal
 from orchestration.landing.codebook import AGGREGATE_AUDIENCES, Codebook, default_codebook
+from orchestration.landing.records import canonical_copy
 from orchestration.landing.surveymonkey import (
     FORMULA_PREFIXES,
     LandingError,
-    MappedRow,
-    Problem,
+    Layout,
+    Probe,
     check_delimiter,
     looks_like_header,
-    map_rows,
     parse_header,
     probe_file,
     read_records,
@@ -53,8 +55,6 @@ __all__ = ["LandingError", "LandingReport", "land_file", "target_from_path"]
 ACTIONS = ("landed", "unchanged", "replaced", "rejected")
 LOG_COLUMNS = ["landed_at", "export_file", "export_id", "edition_id", "audience", "action",
                "respondents", "answers", "quarantined", "message"]
-QUARANTINE_SCHEMA = """export_id VARCHAR, export_file VARCHAR, row_number INTEGER,
-    column_number INTEGER, column_name VARCHAR, raw_value VARCHAR, reason VARCHAR"""
 FILE_NAME = re.compile(r"^(?P<edition>\d{4}(?:-\d{2})?)_(?P<audience>[a-z0-9]+)(?:_[^/]*)?\.csv$",
                        re.IGNORECASE)
 EDITION = re.compile(r"^\d{4}(?:-(?:0[1-9]|1[0-2]))?$")
@@ -63,9 +63,9 @@ MANIFEST_SUFFIX = ".manifest.json"
 MANIFEST_KEYS = {"edition_id", "audience", "is_synthetic"}
 MANIFEST_INFO_KEYS = {"generator", "seed", "respondents", "note"}
 MAX_ROW_MESSAGES = 20  # quarantine messages listed in the report; all are in the parquet file
-CHUNK_ROWS = 20_000  # respondents buffered in Python before a parquet part is written
-# DuckDB only streams parts into files here; without a limit it caches up to 80% of RAM.
-DUCKDB_MEMORY_LIMIT = "256MB"
+# Landing holds one small row per respondent (~250 bytes) and streams the rest; without a
+# limit DuckDB would cache up to 80% of RAM. Beyond the limit it spills to the staging folder.
+DUCKDB_MEMORY_LIMIT = "512MB"
 
 
 @dataclass
@@ -150,11 +150,6 @@ def target_from_path(path: Path, codebook: Codebook) -> Target:
     return Target(edition, audience, synthetic, tuple(messages))
 
 
-def _literal(value: str) -> str:
-    """A SQL string literal (COPY takes no parameters)."""
-    return "'" + value.replace("'", "''") + "'"
-
-
 def _paths(landed_dir: Path, target: Target) -> dict[str, Path]:
     return {kind: landed_dir / kind / f"{target.stem}.parquet"
             for kind in ("answers", "respondents", "quarantine")}
@@ -223,42 +218,74 @@ def land_file(path: Path, landed_dir: Path, *, salt: str, codebook: Codebook | N
 
 def _land(path: Path, landed_dir: Path, salt: str, codebook: Codebook, force: bool,
           report: LandingReport) -> None:
-    file = path.name
     respondent_keyer(salt, "", "")  # refuse an empty salt before touching anything
-    try:
-        probe = probe_file(path, file)
-    except OSError as error:
-        raise LandingError(f"cannot read the file ({error.strerror})", file=file) from None
-    report.export_id = probe.export_id
-    if probe.rejection:
-        raise LandingError(probe.rejection, file=file)
-    target = target_from_path(path, codebook)
-    report.edition_id, report.audience = target.edition_id, target.audience
-    report.messages += [*probe.messages, *target.messages]
-
-    previous = current_export_ids(landed_dir, target)
-    if previous == {probe.export_id} and not force:
-        report.action = "unchanged"
-        report.respondents, report.answers, report.quarantined = _counts(landed_dir, target)
-        report.messages.append(f"{file}: unchanged: export {probe.export_id} is already landed "
-                               f"for {target.edition_id} {target.audience}; nothing rewritten")
-        return
-
-    with open(path, encoding=probe.encoding, newline="") as handle:
-        check_delimiter(handle.read(1 << 16), file)
     landed_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".landing-", dir=landed_dir))
     try:
-        with open(path, encoding=probe.encoding, newline="") as handle, duckdb.connect() as con:
-            con.execute(f"set temp_directory = {_literal(str(staging))}")  # spills stay here
-            con.execute(f"set memory_limit = {_literal(DUCKDB_MEMORY_LIMIT)}")
-            con.execute("set enable_progress_bar = false")  # landing reports through its messages
-            columns = _select_lists(file, target, probe.export_id)
-            parts = _Parts(con, staging, columns)
-            _read_into(con, handle, file, target, salt, codebook, report, parts)
-            _write_outputs(con, landed_dir, staging, target, parts, columns)
+        _land_via(staging, path, landed_dir, salt, codebook, force, report)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _land_via(staging: Path, path: Path, landed_dir: Path, salt: str, codebook: Codebook,
+              force: bool, report: LandingReport) -> None:
+    """Land through the temporary folder `staging` (DuckDB's spill files, staged parquet).
+
+    Hashing and indexing the file (`probe_file`, Python) and reading its body (DuckDB) are
+    each one pass over the file; they run at the same time, in two threads, when the name,
+    the manifest and a UTF-8 header already tell how the body will be read (`_EarlyRead`).
+    Checks are still reported in this order: file readable and not empty, name/manifest,
+    unchanged, delimiter, header, body.
+    """
+    file = path.name
+    try:
+        target, target_error = target_from_path(path, codebook), None
+    except LandingError as error:
+        target, target_error = None, error
+    previous = current_export_ids(landed_dir, target) if target else set()
+    early = _EarlyRead(previous, force)
+    probing = _Probing(path, file, early.probed)
+    if target is not None:
+        early.run(path, file, codebook, staging, salt + target.edition_id + target.audience)
+    try:
+        try:
+            probe = probing.result()
+        except OSError as error:
+            raise LandingError(f"cannot read the file ({error.strerror})", file=file) from None
+        report.export_id = probe.export_id
+        if probe.rejection:
+            raise LandingError(probe.rejection, file=file)
+        if target_error:
+            raise target_error
+        report.edition_id, report.audience = target.edition_id, target.audience
+        report.messages += [*probe.messages, *target.messages]
+
+        if previous == {probe.export_id} and not force:
+            report.action = "unchanged"
+            report.respondents, report.answers, report.quarantined = _counts(landed_dir, target)
+            report.messages.append(f"{file}: unchanged: export {probe.export_id} is already "
+                                   f"landed for {target.edition_id} {target.audience}; "
+                                   "nothing rewritten")
+            return
+
+        with open(path, encoding=probe.encoding, newline="") as handle:
+            check_delimiter(handle.read(1 << 16), file)
+        with open(path, encoding=probe.encoding, newline="") as handle:
+            layout = _read_header(handle, file, codebook)
+        staged = {kind: str(staging / f"{kind}.parquet")
+                  for kind in ("answers", "respondents", "quarantine")}
+        export = Export(file, probe.export_id, target.edition_id, target.audience,
+                        target.is_synthetic)
+        body = _land_body(path, probe, layout, codebook, export,
+                          salt + target.edition_id + target.audience, staging, staged,
+                          early.body if early.fits(probe) else None)
+    finally:
+        early.close()
+    _report_body(report, body, layout, file, target)
+    paths = _paths(landed_dir, target)
+    for kind in ("quarantine", "answers", "respondents"):  # respondents last: see above
+        paths[kind].parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staged[kind], paths[kind])  # same filesystem: atomic
     old = sorted(previous - {probe.export_id})
     if previous:
         report.action = "replaced"
@@ -269,150 +296,151 @@ def _land(path: Path, landed_dir: Path, salt: str, codebook: Codebook, force: bo
         report.action = "landed"
 
 
-def _read_into(con: duckdb.DuckDBPyConnection, handle, file: str, target: Target, salt: str,
-               codebook: Codebook, report: LandingReport, parts: "_Parts") -> None:
-    """Parse and map the export; landed rows go to parquet parts in chunks (memory stays flat
-    for million-row exports), quarantined cells to the DuckDB table quarantine_raw."""
+class _Probing:
+    """`probe_file` in a background thread; `done(probe or None)` is called when it ends."""
+
+    def __init__(self, path: Path, file: str, done):
+        self._probe: Probe | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(path, file, done), daemon=True)
+        self._thread.start()
+
+    def _run(self, path: Path, file: str, done) -> None:
+        try:
+            self._probe = probe_file(path, file)
+        except BaseException as error:  # noqa: BLE001 (re-raised by result())
+            self._error = error
+        done(self._probe)
+
+    def result(self) -> Probe:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._probe
+
+
+class _EarlyRead:
+    """Step 1 of the body (DuckDB reading every row, body.py) started before the file has been
+    hashed: with the header read as UTF-8, as it will be read unless the probe says otherwise.
+    Used only if the probe agrees (`fits`); stopped as soon as it cannot be (e.g. the export
+    turns out to be landed already)."""
+
+    def __init__(self, previous: set[str], force: bool):
+        self.previous, self.force = previous, force
+        self.body: BodyLanding | None = None  # set once step 1 has run to the end
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._stopped = threading.Event()
+        self._lock = threading.Lock()
+
+    def fits(self, probe: Probe) -> bool:
+        return (probe.rejection is None and probe.encoding in ("utf-8", "utf-8-sig")
+                and probe.records is not None
+                and (self.force or self.previous != {probe.export_id}))
+
+    def probed(self, probe: Probe | None) -> None:  # in the probe's thread
+        if probe is None or not self.fits(probe):
+            with self._lock:
+                self._stopped.set()
+                if self._con is not None:
+                    self._con.interrupt()
+
+    def run(self, path: Path, file: str, codebook: Codebook, staging: Path,
+            key_prefix: str) -> None:
+        try:
+            with open(path, "rb") as handle:
+                encoding = "utf-8-sig" if handle.read(3) == codecs.BOM_UTF8 else "utf-8"
+            with open(path, encoding=encoding, newline="") as handle:
+                check_delimiter(handle.read(1 << 16), file)
+                handle.seek(0)
+                layout = _read_header(handle, file, codebook)
+        except (LandingError, OSError, UnicodeDecodeError):
+            return  # reported in order once the probe is done
+        with self._lock:
+            if self._stopped.is_set():
+                return
+            self._con = _connect(staging)
+        body = BodyLanding(self._con, path, layout, key_prefix)
+        try:
+            body.read()
+        except duckdb.Error:
+            return  # interrupted, or a file DuckDB cannot read as it is: see _land_body
+        if not self._stopped.is_set():
+            self.body = body
+
+    def close(self) -> None:
+        with self._lock:
+            self._stopped.set()
+            if self._con is not None:
+                self._con.close()
+                self._con = None
+
+
+def _read_header(handle, file: str, codebook: Codebook) -> Layout:
+    """The two header rows, checked against the codebook, and no third one."""
     records = read_records(handle, file)
     row1 = next(records, (1, None))[1]
     row2 = next(records, (2, None))[1]
     layout = parse_header(row1 or [], row2, codebook, file)
-    con.execute(f"create table quarantine_raw ({QUARANTINE_SCHEMA})")
-    parts.codes = layout.codes  # grows while mapping (normalised label matches)
-    key = respondent_keyer(salt, target.edition_id, target.audience)
-    problems: list[Problem] = []
-    quarantined_rows = 0
-    for item in map_rows(_check_first(records, file), layout, codebook, file):
-        if isinstance(item, int):
-            report.messages.append(f"{file}, row {item}: blank line skipped")
-            continue
-        row: MappedRow = item
-        if row.problems:
-            quarantined_rows += 1
-            problems += row.problems
-            continue
-        parts.add(key(row.respondent_id), row.language, row.codes)
-    parts.flush()
-    if problems:
-        frame = pd.DataFrame(  # noqa: F841 (read by DuckDB below)
-            [(None, file, p.row_number, p.column_number, p.column_name, p.raw_value, p.reason)
-             for p in problems],
-            columns=["export_id", "export_file", "row_number", "column_number", "column_name",
-                     "raw_value", "reason"]).astype(object)
-        con.execute("insert into quarantine_raw select * from frame")
-    if parts.respondents == 0 and quarantined_rows == 0:
+    line, fields = next(records, (None, []))
+    if looks_like_header(fields):
+        raise LandingError("extra header row: it has no Respondent ID and repeats header "
+                           "labels; SurveyMonkey exports have exactly two header rows",
+                           file=file, row=line)
+    return layout
+
+
+def _connect(staging: Path) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.execute(f"set temp_directory = {literal(str(staging))}")  # spills stay here
+    con.execute(f"set memory_limit = {literal(DUCKDB_MEMORY_LIMIT)}")
+    # one thread: rows stay in file order without sorting (see body.py)
+    con.execute("set threads = 1")
+    con.execute("set preserve_insertion_order = false")
+    con.execute("set enable_progress_bar = false")  # landing reports through its messages
+    return con
+
+
+def _land_body(path: Path, probe: Probe, layout: Layout, codebook: Codebook, export: Export,
+               key_prefix: str, staging: Path, outputs: dict[str, str],
+               early: BodyLanding | None) -> Body:
+    """DuckDB reads the export itself when its records are indexed (plain UTF-8 CSV); else,
+    or when DuckDB reads it differently, a canonical UTF-8 copy written by the csv module.
+    `early`: step 1 already done on the export itself (see _EarlyRead)."""
+    if probe.records is not None:
+        try:
+            if early is not None:
+                return early.finish(probe.records, codebook, export, outputs, MAX_ROW_MESSAGES)
+            with _connect(staging) as con:
+                body = BodyLanding(con, path, layout, key_prefix)
+                body.read()
+                return body.finish(probe.records, codebook, export, outputs, MAX_ROW_MESSAGES)
+        except (RecordsDisagree, duckdb.InvalidInputException):
+            pass  # e.g. a field DuckDB splits differently: let the csv module read the file
+    with open(path, encoding=probe.encoding, newline="") as handle:
+        records = canonical_copy(read_records(handle, export.file), staging / "canonical.csv")
+    with _connect(staging) as con:
+        body = BodyLanding(con, records.path, layout, key_prefix)
+        try:
+            body.read()
+            return body.finish(records, codebook, export, outputs, MAX_ROW_MESSAGES)
+        except duckdb.InvalidInputException:  # no cell values in messages: not DuckDB's text
+            raise LandingError("not readable as CSV", file=export.file) from None
+
+
+def _report_body(report: LandingReport, body: Body, layout: Layout, file: str,
+                 target: Target) -> None:
+    for line in body.blank_lines:
+        report.messages.append(f"{file}, row {line}: blank line skipped")
+    if body.respondents == 0 and body.quarantined == 0:
         raise LandingError("no respondent rows after the two header rows", file=file)
-    report.respondents, report.answers = parts.respondents, parts.answers
-    report.quarantined = quarantined_rows
+    report.respondents, report.answers = body.respondents, body.answers
+    report.quarantined = body.quarantined
     if layout.free_text_columns:
         plural = "s" if layout.free_text_columns > 1 else ""
         report.messages.append(f"{file}: {layout.free_text_columns} free-text (Open-Ended "
                                f"Response) column{plural} dropped")
-    for problem in problems[:MAX_ROW_MESSAGES]:
+    for problem in body.problems:
         report.messages.append(problem.message(file))
-    if len(problems) > MAX_ROW_MESSAGES:
-        report.messages.append(f"{file}: {len(problems) - MAX_ROW_MESSAGES} more quarantined "
+    if body.n_problems > MAX_ROW_MESSAGES:
+        report.messages.append(f"{file}: {body.n_problems - MAX_ROW_MESSAGES} more quarantined "
                                f"cells not listed (see quarantine/{target.stem}.parquet)")
-
-
-def _check_first(records, file: str):
-    """Pass records through, refusing a third header row (row 3 repeating header labels)."""
-    for index, (line, fields) in enumerate(records):
-        if index == 0 and looks_like_header(fields):
-            raise LandingError("extra header row: it has no Respondent ID and repeats header "
-                               "labels; SurveyMonkey exports have exactly two header rows",
-                               file=file, row=line)
-        yield line, fields
-
-
-class _Parts:
-    """Landed respondents and answers, written in order as numbered parquet parts.
-
-    Each part already has the canonical columns, so the final files are a plain concatenation
-    (no join, no sort: DuckDB keeps the scan order), and memory is bounded by CHUNK_ROWS.
-    """
-
-    def __init__(self, con: duckdb.DuckDBPyConnection, staging: Path, columns: dict[str, str]):
-        self.con, self.staging, self.columns = con, staging, columns
-        self.codes: list[tuple[str, str | None, str]] = []
-        self.files: dict[str, list[Path]] = {"answers": [], "respondents": []}
-        self.respondents = self.answers = 0
-        self._reset()
-
-    def _reset(self) -> None:
-        self._keys: list[str] = []
-        self._languages: list[str] = []
-        self._answer_keys: list[str] = []
-        self._answer_codes: list[int] = []
-
-    def add(self, key: str, language: str, codes: list[int]) -> None:
-        self._keys.append(key)
-        self._languages.append(language)
-        self._answer_keys.extend([key] * len(codes))
-        self._answer_codes.extend(codes)
-        if len(self._keys) >= CHUNK_ROWS:
-            self.flush()
-
-    def flush(self) -> None:
-        if not self._keys:
-            return
-        table = self.codes
-        codes = self._answer_codes
-        answers = pd.DataFrame({  # noqa: F841 (read by DuckDB below)
-            "respondent_key": self._answer_keys,
-            "question_id": [table[c][0] for c in codes],
-            "item_id": [table[c][1] for c in codes],
-            "option_id": [table[c][2] for c in codes],
-        })
-        respondents = pd.DataFrame({"respondent_key": self._keys,  # noqa: F841
-                                    "language": self._languages})
-        number = len(self.files["answers"])
-        for kind, frame_name in (("answers", "answers"), ("respondents", "respondents")):
-            part = self.staging / f"{kind}-{number:06d}.parquet"
-            self.con.execute(f"copy (select {self.columns[kind]} from {frame_name}) to "
-                             f"{_literal(str(part))} (format parquet)")
-            self.files[kind].append(part)
-        self.respondents += len(self._keys)
-        self.answers += len(codes)
-        self._reset()
-
-
-def _select_lists(file: str, target: Target, export_id: str) -> dict[str, str]:
-    """The canonical column lists (names, order, types) of the three landed files."""
-    edition = f"{_literal(target.edition_id)}::varchar as edition_id"
-    audience = f"{_literal(target.audience)}::varchar as audience"
-    synthetic = f"{'true' if target.is_synthetic else 'false'}::boolean as is_synthetic"
-    export = f"{_literal(export_id)}::varchar as export_id"
-    return {
-        "answers": f"""respondent_key::varchar as respondent_key, {edition}, {audience},
-            question_id::varchar as question_id, item_id::varchar as item_id,
-            option_id::varchar as option_id, {synthetic}, {export}""",
-        "respondents": f"""respondent_key::varchar as respondent_key, {edition}, {audience},
-            language::varchar as language, {synthetic}, {export}""",
-        "quarantine": f"""{export}, {_literal(file)}::varchar as export_file, row_number,
-            column_number, column_name, raw_value, reason""",
-    }
-
-
-def _write_outputs(con: duckdb.DuckDBPyConnection, landed_dir: Path, staging: Path,
-                   target: Target, parts: _Parts, columns: dict[str, str]) -> None:
-    """Concatenate the parts into the three canonical files (temporary names in `staging`),
-    then move them into place."""
-    empty = ("select null as respondent_key, null as question_id, null as item_id, "
-             "null as option_id, null as language where false")
-    queries = {
-        kind: (f"select * from read_parquet([{', '.join(_literal(str(p)) for p in parts.files[kind])}])"
-               if parts.files[kind] else f"select {columns[kind]} from ({empty})")
-        for kind in ("answers", "respondents")
-    }
-    queries["quarantine"] = (f"select {columns['quarantine']} from quarantine_raw "
-                             "order by row_number, column_number")
-    paths = _paths(landed_dir, target)
-    staged = {}
-    for kind, query in queries.items():
-        paths[kind].parent.mkdir(parents=True, exist_ok=True)
-        staged[kind] = staging / f"{kind}.parquet"  # same filesystem: os.replace is atomic
-        con.execute(f"copy ({query}) to {_literal(str(staged[kind]))} (format parquet)")
-    # respondents last: it records which export is landed (see the module docstring)
-    for kind in ("quarantine", "answers", "respondents"):
-        os.replace(staged[kind], paths[kind])

@@ -1,4 +1,8 @@
-"""Read, validate and map one SurveyMonkey "All responses data" export (CSV, expanded).
+"""Read and validate one SurveyMonkey "All responses data" export (CSV, expanded): its bytes
+(`probe_file`: identity, encoding, record index) and its two header rows (`parse_header`:
+what every column means, with the exact labels each answer column may hold). The respondent
+rows are mapped and checked by DuckDB (`body`), with `resolve_cell` and `unknown_reason` from
+here for the few cells that are not exact labels.
 
 The format (see docs/landing.md): two header rows - row 1 the question text (blank where a
 question continues over several columns), row 2 `Response`, `Open-Ended Response` or the
@@ -28,12 +32,13 @@ from pathlib import Path
 
 from orchestration.landing.anonymise import FIXED_COLUMNS, OPEN_ENDED, RESPONDENT_ID
 from orchestration.landing.codebook import LANDABLE_TYPES, Codebook
+from orchestration.landing.records import RecordIndex, RecordScanner
 
 RESPONSE = "Response"
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 LANGUAGE_BITS = {"nl": 1, "fr": 2}
 _DELIMITER_NAMES = {";": 'semicolons (";")', "\t": "tabs", "|": 'pipes ("|")'}
-_CHUNK = 1 << 20
+_CHUNK = 1 << 20  # read, hashed, decoded and indexed while it is still in the CPU cache
 
 
 def locate(file: str, row: int | None = None, column: int | None = None,
@@ -96,49 +101,62 @@ class Probe:
     encoding: str | None  # Python codec to open the file with; None when rejected
     messages: tuple[str, ...]
     rejection: str | None = None  # why the file cannot be read at all (LandingError detail)
+    # where the records start, when DuckDB can read the file as it is (see records.py)
+    records: RecordIndex | None = None
 
 
-def probe_bytes(chunks: Iterable[bytes], file: str) -> Probe:
-    """Hash the bytes and choose the decoding: UTF-8 (BOM stripped), else cp1252, else Latin-1.
+def probe_file(path: Path, file: str) -> Probe:
+    """Hash the bytes, index the records and choose the decoding: UTF-8 (BOM stripped), else
+    cp1252, else Latin-1. One pass over the file in 1 MiB chunks (exports can be gigabytes).
 
     SurveyMonkey writes UTF-8; a cp1252 file is a sign that someone re-saved the export in
     Excel. We still read it (the labels are then correct), but say so. UTF-16 ("Unicode text"
     from Excel) is refused: it is a different file format, not an encoding slip.
     """
     digest = hashlib.sha256()
+    scanner = RecordScanner()
     utf8 = codecs.getincrementaldecoder("utf-8")()
-    cp1252 = codecs.getincrementaldecoder("cp1252")()
-    utf8_ok = cp1252_ok = True
-    first = b""
-    has_content = False
-    for chunk in chunks:
-        digest.update(chunk)
-        if len(first) < 4:
-            first = (first + chunk)[:4]
-        if not has_content and chunk.strip(b" \t\r\n\xef\xbb\xbf"):
-            has_content = True
-        utf8_ok = utf8_ok and _decodes(utf8, chunk)
-        cp1252_ok = cp1252_ok and _decodes(cp1252, chunk)
+    utf8_ok, has_content, first = True, False, b""
+    with open(path, "rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+            if len(first) < 4:
+                first = (first + chunk)[:4]
+            if not has_content and chunk.strip(b" \t\r\n\xef\xbb\xbf"):
+                has_content = True
+            utf8_ok = utf8_ok and _decodes(utf8, chunk)
+            if utf8_ok:
+                scanner.feed(chunk)
     if first[:2] in (b"\xff\xfe", b"\xfe\xff"):
         return Probe(digest.hexdigest(), None, (), "file is UTF-16 encoded; SurveyMonkey CSV "
                      "exports are UTF-8: export again as CSV and do not re-save the file in Excel")
     if not has_content:
         return Probe(digest.hexdigest(), None, (), "file is empty")
-    utf8_ok = utf8_ok and _decodes(utf8, b"", final=True)
     messages: list[str] = []
-    if utf8_ok:
+    records = None
+    if utf8_ok and _decodes(utf8, b"", final=True):
         if first.startswith(codecs.BOM_UTF8):
             messages.append(f"{file}: UTF-8 byte order mark (BOM) found and stripped")
             encoding = "utf-8-sig"
         else:
             encoding = "utf-8"
-    elif cp1252_ok:
+        records = scanner.finish(path)
+    elif _decodes_as(path, "cp1252"):
         messages.append(f"{file}: decoded as cp1252 (not UTF-8)")
         encoding = "cp1252"
     else:
         messages.append(f"{file}: decoded as Latin-1 (neither UTF-8 nor cp1252)")
         encoding = "latin-1"
-    return Probe(digest.hexdigest(), encoding, tuple(messages))
+    return Probe(digest.hexdigest(), encoding, tuple(messages), records=records)
+
+
+def _decodes_as(path: Path, encoding: str) -> bool:
+    decoder = codecs.getincrementaldecoder(encoding)()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            if not _decodes(decoder, chunk):
+                return False
+    return _decodes(decoder, b"", final=True)
 
 
 def _decodes(decoder: codecs.IncrementalDecoder, chunk: bytes, final: bool = False) -> bool:
@@ -147,15 +165,6 @@ def _decodes(decoder: codecs.IncrementalDecoder, chunk: bytes, final: bool = Fal
     except UnicodeDecodeError:
         return False
     return True
-
-
-def probe_file(path: Path, file: str) -> Probe:
-    """`probe_bytes` over a file, read in 1 MiB chunks (exports can be gigabytes)."""
-    def chunks() -> Iterator[bytes]:
-        with open(path, "rb") as handle:
-            while chunk := handle.read(_CHUNK):
-                yield chunk
-    return probe_bytes(chunks(), file)
 
 
 def check_delimiter(head: str, file: str) -> None:
@@ -363,17 +372,6 @@ def resolve_cell(column: Column, value: str, codebook: Codebook) -> tuple[int, i
 # --------------------------------------------------------------------------- rows
 
 
-@dataclass
-class MappedRow:
-    """One respondent row: codes of the chosen options, or the problems that quarantine it."""
-
-    row_number: int
-    respondent_id: str | None
-    codes: list[int]
-    language: str
-    problems: list[Problem]
-
-
 def read_records(handle: io.TextIOBase, file: str) -> Iterator[tuple[int, list[str]]]:
     """(first line of the record, fields) for every CSV record; line numbers count physical
     lines, so a free-text cell with line breaks does not shift later row numbers."""
@@ -402,7 +400,7 @@ def looks_like_header(fields: list[str]) -> bool:
         [f.strip() for f in fields[: len(FIXED_COLUMNS)]] == list(FIXED_COLUMNS))
 
 
-def _unknown_reason(column: Column, value: str) -> str:
+def unknown_reason(column: Column, value: str) -> str:
     reason = f'unknown answer label for question "{column.question_id}"'
     if column.role == "matrix":
         reason += f', item "{column.item_id}"'
@@ -411,72 +409,3 @@ def _unknown_reason(column: Column, value: str) -> str:
     if value.startswith(FORMULA_PREFIXES):
         reason += f'; the cell starts with "{value[0]}" and is kept as text, never evaluated'
     return reason
-
-
-def map_rows(records: Iterable[tuple[int, list[str]]], layout: Layout, codebook: Codebook,
-             file: str) -> Iterator[MappedRow | int]:
-    """Map data records (after the two header rows) to MappedRows; yields the line number
-    (an int) for blank lines, which are skipped. Duplicate Respondent IDs: the first one
-    wins, later ones are quarantined naming the first row."""
-    n_fields = layout.n_fields
-    columns = layout.columns
-    answer_columns = [(c.number - 1, c.exact, c) for c in layout.answer_columns]
-    default_language = layout.language
-    first_row_of: dict[str, int] = {}
-    for line, fields in records:
-        if not fields:
-            yield line
-            continue
-        problems: list[Problem] = []
-        if len(fields) != n_fields:
-            if len(fields) < n_fields:
-                column = columns[len(fields)]
-                problems.append(Problem(line, column.number, column.name, None,
-                                        f"truncated line: {len(fields)} of {n_fields} fields"))
-            else:
-                problems.append(Problem(line, n_fields + 1, None, None,
-                                        f"too many fields: {len(fields)} instead of {n_fields}"))
-            yield MappedRow(line, None, [], default_language, problems)
-            continue
-        respondent_id = fields[0].strip()
-        if not respondent_id:
-            problems.append(Problem(line, 1, RESPONDENT_ID, None, "missing Respondent ID"))
-        elif not respondent_id.isdigit():
-            problems.append(Problem(line, 1, RESPONDENT_ID, None, "Respondent ID is not a number"))
-        elif respondent_id in first_row_of:
-            problems.append(Problem(line, 1, RESPONDENT_ID, None,
-                                    f"duplicate Respondent ID (first seen on row "
-                                    f"{first_row_of[respondent_id]})"))
-        else:
-            first_row_of[respondent_id] = line
-        codes: list[int] = []
-        nl = fr = 0
-        ticks: dict[str, int] = {}
-        first_extra_tick: dict[str, tuple[Column, str]] = {}
-        for index, exact, column in answer_columns:
-            value = fields[index]
-            if not value:
-                continue
-            hit = exact.get(value)
-            if hit is None:
-                hit = resolve_cell(column, value, codebook)
-                if hit is None:
-                    problems.append(Problem(line, column.number, column.name, value,
-                                            _unknown_reason(column, value)))
-                    continue
-            codes.append(hit[0])
-            if hit[1] == 1:
-                nl += 1
-            elif hit[1] == 2:
-                fr += 1
-            if column.max_choices:
-                count = ticks[column.question_id] = ticks.get(column.question_id, 0) + 1
-                if count == column.max_choices + 1:
-                    first_extra_tick[column.question_id] = (column, value)
-        for question_id, (column, value) in first_extra_tick.items():
-            problems.append(Problem(
-                line, column.number, column.name, value,
-                f'{ticks[question_id]} options ticked for question "{question_id}" '
-                f"(max_choices {column.max_choices})"))
-        language = "fr" if fr > nl else "nl" if nl > fr else default_language
-        yield MappedRow(line, respondent_id, codes, language, problems)
