@@ -68,7 +68,12 @@ def publish(warehouse: Path, serving: Path, parquet_root: Path) -> Published:
 
 def _write_snapshot(warehouse: Path, staged: Path, parquet_version: Path) -> dict[str, int]:
     parquet_version.mkdir(parents=True)
-    con = duckdb.connect(str(staged))
+    # Bounded like dbt's connection (profiles.yml): a million-respondent fact is copied in
+    # pieces that spill to disk, not in memory.
+    con = duckdb.connect(str(staged), config={
+        "memory_limit": os.environ.get("DUCKDB_MEMORY_LIMIT", "1GB"),
+        "preserve_insertion_order": False,
+    })
     try:
         con.execute(f"attach '{warehouse}' as source (read_only)")
         row_counts = {}
