@@ -167,18 +167,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cases", default=",".join(CASES))
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "tendensen-bench")
     parser.add_argument("--no-incremental", action="store_true")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the other cases of bench/results.json (re-run only --cases)")
     args = parser.parse_args(argv)
     if args.repeats < 3:
         parser.error("medians need at least 3 runs")
-    results = {"machine": machine(), "repeats": args.repeats, "cases": []}
-    for name in args.cases.split(","):
-        results["cases"].append(bench_case(name, args.workdir, args.repeats))
-        (BENCH / "results.json").write_text(json.dumps(results, indent=2))
-    if not args.no_incremental and "10x100k" in args.cases:
-        results["incremental"] = bench_incremental(args.workdir, args.repeats)
-    (BENCH / "results.json").write_text(json.dumps(results, indent=2))
     from bench.report import write_report
 
+    names = args.cases.split(",")
+    results = {"machine": machine(), "repeats": args.repeats, "cases": []}
+    if args.keep and (BENCH / "results.json").exists():
+        previous = json.loads((BENCH / "results.json").read_text())
+        results["cases"] = [case for case in previous["cases"] if case["case"] not in names]
+        results.update({key: previous[key] for key in ("incremental",) if key in previous})
+    for name in names:
+        results["cases"] = [case for case in results["cases"] if case["case"] != name]
+        results["cases"].append(bench_case(name, args.workdir, args.repeats))
+        results["cases"].sort(key=lambda case: list(CASES).index(case["case"]))
+        (BENCH / "results.json").write_text(json.dumps(results, indent=2))
+        write_report(results, BENCH)  # a stopped run still leaves what it measured
+    if not args.no_incremental and "10x100k" in names:
+        results["incremental"] = bench_incremental(args.workdir, args.repeats)
+    (BENCH / "results.json").write_text(json.dumps(results, indent=2))
     write_report(results, BENCH)
     log(f"wrote {BENCH / 'RESULTS.md'} and {BENCH / 'growth.png'}")
     return 0

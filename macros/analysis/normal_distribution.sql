@@ -34,5 +34,8 @@
     erfc directly rather than as 2 * (1 - normal_cdf(|z|)), so small p-values keep their
     relative precision instead of cancelling to 0. -#}
 {% macro normal_two_sided_p_value(z) -%}
-    {{ erfc_approx('(abs(' ~ z ~ ') / sqrt(2.0))') }}
+    {#- clamped: the approximation's 1.2e-7 error can put p a hair above 1 at z = 0 -#}
+    {#- (least/greatest skip nulls in DuckDB: keep a null z null) -#}
+    (case when ({{ z }}) is not null
+          then least(1.0, greatest(0.0, {{ erfc_approx('(abs(' ~ z ~ ') / sqrt(2.0))') }})) end)
 {%- endmacro %}
