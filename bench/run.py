@@ -135,7 +135,7 @@ def bench_incremental(workdir: Path, repeats: int) -> dict:
         state = workdir / "runs" / "incremental"
         shutil.rmtree(state, ignore_errors=True)
         # the 10-edition warehouse, its landed files and salt; the exports are linked again
-        shutil.copytree(base_run, state, ignore=shutil.ignore_patterns("landing"))
+        shutil.copytree(base_run, state, symlinks=True, ignore=shutil.ignore_patterns("landing"))
         result = measure([sys.executable, "-m", "bench.pipeline_once", str(state), str(all11)],
                          env={**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}, cwd=REPO)
         if result.returncode:
