@@ -7,10 +7,20 @@ temporary file in the same folder and renamed over the old one (`os.replace` is 
 POSIX; a reader that has the old file open keeps reading the old inode).
 Parquet files follow the same rule: a new version folder, then an atomic swap of the
 `current` symlink.
+
+Respondent-grain marts (those with `landing_id` and `loaded_at` columns: millions of rows
+at scale) are published once per landed export, as one Parquet file per landing in the
+version folder, and the serving copy reads them through a view. A landing whose rows did
+not change since the last publish (same landing, same load, same columns) is hard-linked
+from the previous version instead of written again: publishing after adding one edition
+writes that edition, not the warehouse. Earlier versions are kept a while
+(`PARQUET_VERSIONS_KEPT`) so that a reader still holding an older serving copy can read
+its respondent marts.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import uuid
@@ -20,7 +30,9 @@ from pathlib import Path
 import duckdb
 
 PUBLIC_SCHEMAS = ("marts", "audit")
-PARQUET_VERSIONS_KEPT = 2
+PARQUET_VERSIONS_KEPT = 4
+# A public table with these columns is published per landing (see the module docstring).
+PARTITION_COLUMNS = ("landing_id", "loaded_at")
 
 
 @dataclass(frozen=True)
@@ -28,6 +40,15 @@ class Published:
     serving_path: Path
     parquet_path: Path
     row_counts: dict[str, int]  # "schema.table" -> rows
+    landings_written: int = 0  # respondent-grain Parquet files written anew
+    landings_linked: int = 0  # ... and reused unchanged from the previous version
+
+
+@dataclass
+class _Snapshot:
+    row_counts: dict[str, int]
+    landings_written: int = 0
+    landings_linked: int = 0
 
 
 def public_relations(con: duckdb.DuckDBPyConnection, catalog: str) -> list[tuple[str, str]]:
@@ -55,18 +76,22 @@ def publish(warehouse: Path, serving: Path, parquet_root: Path) -> Published:
     serving.parent.mkdir(parents=True, exist_ok=True)
     staged = serving.with_name(f".{serving.name}.{uuid.uuid4().hex}.tmp")
     version = parquet_root / f"v-{uuid.uuid4().hex[:12]}"
+    current = parquet_root / "current"
+    previous = current.resolve() if current.is_symlink() and current.resolve().is_dir() else None
     try:
-        row_counts = _write_snapshot(warehouse, staged, version)
+        snapshot = _write_snapshot(warehouse, staged, version, previous)
         os.replace(staged, serving)
     except BaseException:
         staged.unlink(missing_ok=True)
         shutil.rmtree(version, ignore_errors=True)
         raise
     _swap_current(parquet_root, version)
-    return Published(serving, parquet_root / "current", row_counts)
+    return Published(serving, current, snapshot.row_counts,
+                     snapshot.landings_written, snapshot.landings_linked)
 
 
-def _write_snapshot(warehouse: Path, staged: Path, parquet_version: Path) -> dict[str, int]:
+def _write_snapshot(warehouse: Path, staged: Path, parquet_version: Path,
+                    previous_version: Path | None) -> _Snapshot:
     parquet_version.mkdir(parents=True)
     # Bounded like dbt's connection (profiles.yml): a million-respondent fact is copied in
     # pieces that spill to disk, not in memory.
@@ -76,21 +101,95 @@ def _write_snapshot(warehouse: Path, staged: Path, parquet_version: Path) -> dic
     })
     try:
         con.execute(f"attach '{warehouse}' as source (read_only)")
-        row_counts = {}
+        snapshot = _Snapshot(row_counts={})
         for schema, name in public_relations(con, "source"):
             con.execute(f'create schema if not exists "{schema}"')
-            con.execute(f'create table "{schema}"."{name}" as select * from source."{schema}"."{name}"')
-            row_counts[f"{schema}.{name}"] = con.execute(
-                f'select count(*) from "{schema}"."{name}"').fetchone()[0]
-            if schema == "marts":
-                target = parquet_version / f"{name}.parquet"
-                con.execute(f"copy \"{schema}\".\"{name}\" to '{target}' (format parquet)")
+            relation = f'"{schema}"."{name}"'
+            landings = _landings(con, schema, name) if schema == "marts" else []
+            if landings:
+                folder = parquet_version / name
+                written = _publish_landings(con, relation, landings, folder,
+                                            previous_version / name if previous_version else None)
+                snapshot.landings_written += written
+                snapshot.landings_linked += len(landings) - written
+                con.execute(f"create view {relation} as select * from read_parquet("
+                            f"{_sql_string(str(folder / '*.parquet'))}, union_by_name = true)")
+            else:
+                con.execute(f"create table {relation} as select * from source.{relation}")
+                if schema == "marts":
+                    target = parquet_version / f"{name}.parquet"
+                    con.execute(f"copy {relation} to {_sql_string(str(target))} (format parquet)")
+            snapshot.row_counts[f"{schema}.{name}"] = con.execute(
+                f"select count(*) from {relation}").fetchone()[0]
         con.execute("detach source")
         con.execute("checkpoint")
     finally:
         con.close()
     _fsync(staged)
-    return row_counts
+    return snapshot
+
+
+@dataclass(frozen=True)
+class _Landing:
+    landing_id: str
+    file_name: str  # names the landing's content: same name, same rows
+
+
+def _landings(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> list[_Landing]:
+    """The landings of a respondent-grain table, each named by what its rows are.
+
+    Empty for a table without the partition columns, or without rows (it is then copied
+    as a table: a view over no files would not even know its columns).
+    """
+    columns = con.execute(
+        "select column_name, data_type from duckdb_columns() "
+        "where database_name = 'source' and schema_name = ? and table_name = ? order by column_index",
+        [schema, name],
+    ).fetchall()
+    if not set(PARTITION_COLUMNS) <= {column for column, _ in columns}:
+        return []
+    # Same landing, same load (dbt's run), same row count and columns: the same rows.
+    rows = con.execute(
+        f'select landing_id, max(loaded_at)::varchar, count(*) from source."{schema}"."{name}" '
+        "group by landing_id order by landing_id"
+    ).fetchall()
+    signature = repr(columns)
+    return [
+        _Landing(landing_id, hashlib.sha256(
+            f"{landing_id}|{loaded_at}|{count}|{signature}".encode()).hexdigest()[:24] + ".parquet")
+        for landing_id, loaded_at, count in rows
+    ]
+
+
+def _publish_landings(con: duckdb.DuckDBPyConnection, relation: str, landings: list[_Landing],
+                      folder: Path, previous_folder: Path | None) -> int:
+    """One Parquet file per landing in `folder`; unchanged ones hard-linked. Returns how many were written."""
+    folder.mkdir(parents=True)
+    written = 0
+    for landing in landings:
+        target = folder / landing.file_name
+        reusable = previous_folder / landing.file_name if previous_folder else None
+        if reusable is not None and reusable.exists():
+            _link_or_copy(reusable, target)
+            continue
+        con.execute(
+            f"copy (select * from source.{relation} where landing_id = {_sql_string(landing.landing_id)}) "
+            f"to {_sql_string(str(target))} (format parquet)"
+        )
+        written += 1
+    return written
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    """A hard link costs nothing and shares the bytes; across file systems, copy."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def _sql_string(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _fsync(path: Path) -> None:

@@ -30,5 +30,8 @@ def serving_copy(context: AssetExecutionContext) -> dg.MaterializeResult:
             "parquet_path": dg.MetadataValue.path(str(published.parquet_path.resolve())),
             "row_counts": dg.MetadataValue.json(published.row_counts),
             "answer_shares_rows": published.row_counts.get("marts.answer_shares", 0),
+            # respondent-grain Parquet per landing: written anew vs reused unchanged
+            "landings_written": published.landings_written,
+            "landings_linked": published.landings_linked,
         }
     )

@@ -21,6 +21,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+import orchestration.landing.land as land_module
 from orchestration.landing import LandingError, land_file
 from orchestration.landing.anonymise import FIXED_COLUMNS, load_or_create_salt, respondent_key
 from orchestration.landing.codebook import (
@@ -425,6 +426,55 @@ def test_landing_the_same_file_twice_is_unchanged(tmp_path, src):
         "nothing rewritten"]
     assert (landed.stat().st_mtime_ns, landed.read_bytes()) == before
     assert [line["action"] for line in log_lines(tmp_path)] == ["landed", "unchanged"]
+
+
+def settle(path: Path, seconds_ago: int = 60) -> None:
+    """Date the file back, as an export that has sat in the landing folder for a while."""
+    past = os.stat(path).st_mtime_ns - seconds_ago * 1_000_000_000
+    os.utime(path, ns=(past, past))
+
+
+def test_a_settled_unchanged_export_is_not_read_again(tmp_path, src, monkeypatch):
+    path = write(src, [person(1), person(2)])
+    settle(path)
+    first = land(tmp_path, path)
+    monkeypatch.setattr("orchestration.landing.land.probe_file",
+                        lambda *args: pytest.fail("an unchanged export was hashed again"))
+    again = land(tmp_path, path)
+    assert (again.action, again.export_id, again.respondents) == ("unchanged", first.export_id, 2)
+    assert again.messages == [
+        f"{NAME}: unchanged (size, modification time and inode as when it was hashed): export "
+        f"{first.export_id} is already landed for 2021 business; nothing rewritten"]
+
+
+def test_a_touched_or_fresh_export_is_hashed_again(tmp_path, src, monkeypatch):
+    path = write(src, [person(1), person(2)])
+    first = land(tmp_path, path)  # modified just now: not trusted by size and time
+    hashed = []
+    real_probe = land_module.probe_file
+    monkeypatch.setattr("orchestration.landing.land.probe_file",
+                        lambda *args: hashed.append(args) or real_probe(*args))
+    assert land(tmp_path, path).action == "unchanged" and len(hashed) == 1
+    settle(path)  # touched: the size is the same, the time is not
+    assert land(tmp_path, path).action == "unchanged" and len(hashed) == 2
+    assert land(tmp_path, path).action == "unchanged" and len(hashed) == 2  # settled now
+    assert first.export_id in (tmp_path / "landed" / "export_stats.json").read_text()
+
+
+def test_a_same_size_rewrite_keeping_the_time_needs_force(tmp_path, src):
+    """The quick check's known limit (as rsync's): content changed, size and time restored."""
+    path = write(src, [person(1)])
+    settle(path)
+    stat = os.stat(path)
+    first = land(tmp_path, path)
+    content = path.read_bytes().replace(b"400000001", b"400000009")
+    assert len(content) == stat.st_size
+    with open(path, "r+b") as handle:  # in place: same inode
+        handle.write(content)
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert land(tmp_path, path).action == "unchanged"
+    forced = land(tmp_path, path, force=True)
+    assert forced.action == "replaced" and forced.export_id != first.export_id
 
 
 def test_a_different_export_replaces_the_landed_one(tmp_path, src):

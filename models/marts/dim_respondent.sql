@@ -45,7 +45,8 @@ select
     profile.ld_team_fte,
     profile.provider_org_fte,
     respondents.export_id,
-    respondents.landing_id
+    respondents.landing_id,
+    {{ loaded_at() }}   as loaded_at
 from respondents
 left join profile
     on profile.respondent_key = respondents.respondent_key

@@ -16,6 +16,7 @@ select
     option_key,
     is_synthetic,
     export_id,
-    landing_id
+    landing_id,
+    {{ loaded_at() }}   as loaded_at
 from {{ ref('stg_responses__answers') }}
 {{ new_exports_only() }}

@@ -6,6 +6,7 @@ Layout under `landed_dir` (see docs/landing.md):
     respondents/<edition_id>__<audience>.parquet  every landed respondent (also silent ones)
     quarantine/<edition_id>__<audience>.parquet   offending cells of quarantined rows
     landing_log.csv                               one line per call, whatever happened
+    export_stats.json                             size and mtime of each hashed export (below)
 
 Why one file per edition x audience, replaced whole: an export is always the complete set of
 responses of a collector, so a newer export supersedes the older one; appending would double
@@ -16,6 +17,14 @@ landed, so a crash half-way makes the next call land the file again instead of "
 Nothing of a rejected file is written except its log line. Bad input never raises: it is
 reported as action "rejected" (whole file) or as quarantined rows; exceptions are left for
 programming errors. One lander at a time per landed_dir (the log append is not locked).
+
+Unchanged exports are recognised without reading them again when their size, modification
+time (nanoseconds) and inode are those recorded when they were last hashed and the export they
+hashed to is the one landed: rsync's quick check. Hashing a 1 GB export takes seconds, and the
+landing folder keeps every edition's export, so without it every run re-reads all of them.
+As in git's "racy clean" rule, a file modified less than `QUICK_CHECK_SETTLE_NS` before it was
+hashed is not trusted this way (a same-size rewrite within the file system's timestamp
+granularity would look unchanged): it is hashed again. `force=True` re-hashes and re-lands.
 """
 
 from __future__ import annotations
@@ -28,6 +37,7 @@ import re
 import shutil
 import tempfile
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -199,6 +209,45 @@ def append_log(landed_dir: Path, report: LandingReport) -> None:
         writer.writerow([_log_cell(v) for v in row])
 
 
+QUICK_CHECK_FILE = "export_stats.json"
+QUICK_CHECK_SETTLE_NS = 2_000_000_000
+
+
+def _file_stat(path: Path) -> list[int]:
+    stat = path.stat()
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+
+
+def _quick_checks(landed_dir: Path) -> dict:
+    try:
+        return json.loads((landed_dir / QUICK_CHECK_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}  # none yet, or unreadable: every export is simply hashed again
+
+
+def remembered_export_id(landed_dir: Path, path: Path) -> str | None:
+    """The export_id `path` hashed to, if its size and mtime are unchanged since then."""
+    entry = _quick_checks(landed_dir).get(path.name)
+    try:
+        unchanged = entry is not None and entry["stat"] == _file_stat(path)
+        settled = unchanged and entry["stat_at_ns"] - entry["stat"][1] >= QUICK_CHECK_SETTLE_NS
+    except (OSError, KeyError, IndexError, TypeError):
+        return None
+    return entry["export_id"] if settled else None
+
+
+def remember_export_id(landed_dir: Path, path: Path, stat: tuple[list[int], int] | None,
+                       export_id: str) -> None:
+    """Record `stat` ((size, mtime, inode), when it was taken) of the file hashed to export_id."""
+    if stat is None:
+        return
+    checks = _quick_checks(landed_dir)
+    checks[path.name] = {"stat": stat[0], "stat_at_ns": stat[1], "export_id": export_id}
+    staged = landed_dir / f".{QUICK_CHECK_FILE}.{os.getpid()}.tmp"
+    staged.write_text(json.dumps(checks, indent=1, sort_keys=True), encoding="utf-8")
+    os.replace(staged, landed_dir / QUICK_CHECK_FILE)
+
+
 def land_file(path: Path, landed_dir: Path, *, salt: str, codebook: Codebook | None = None,
               force: bool = False) -> LandingReport:
     """Land one export; see the module docstring. `force` re-lands an unchanged file (e.g.
@@ -243,6 +292,18 @@ def _land_via(staging: Path, path: Path, landed_dir: Path, salt: str, codebook: 
     except LandingError as error:
         target, target_error = None, error
     previous = current_export_ids(landed_dir, target) if target else set()
+    if target is not None and not force and len(previous) == 1:
+        remembered = remembered_export_id(landed_dir, path)
+        if remembered is not None and previous == {remembered}:
+            report.export_id = remembered
+            report.edition_id, report.audience = target.edition_id, target.audience
+            _report_unchanged(report, landed_dir, target, file,
+                              " (size, modification time and inode as when it was hashed)")
+            return
+    try:  # taken before hashing: a change while hashing shows next time
+        stat = (_file_stat(path), time.time_ns())
+    except OSError:
+        stat = None  # reported by the probe below
     early = _EarlyRead(previous, force)
     probing = _Probing(path, file, early.probed)
     if target is not None:
@@ -261,11 +322,8 @@ def _land_via(staging: Path, path: Path, landed_dir: Path, salt: str, codebook: 
         report.messages += [*probe.messages, *target.messages]
 
         if previous == {probe.export_id} and not force:
-            report.action = "unchanged"
-            report.respondents, report.answers, report.quarantined = _counts(landed_dir, target)
-            report.messages.append(f"{file}: unchanged: export {probe.export_id} is already "
-                                   f"landed for {target.edition_id} {target.audience}; "
-                                   "nothing rewritten")
+            _report_unchanged(report, landed_dir, target, file)
+            remember_export_id(landed_dir, path, stat, probe.export_id)
             return
 
         with open(path, encoding=probe.encoding, newline="") as handle:
@@ -294,6 +352,15 @@ def _land_via(staging: Path, path: Path, landed_dir: Path, salt: str, codebook: 
                                f"{target.edition_id} {target.audience}")
     else:
         report.action = "landed"
+    remember_export_id(landed_dir, path, stat, probe.export_id)
+
+
+def _report_unchanged(report: LandingReport, landed_dir: Path, target: Target, file: str,
+                      how: str = "") -> None:
+    report.action = "unchanged"
+    report.respondents, report.answers, report.quarantined = _counts(landed_dir, target)
+    report.messages.append(f"{file}: unchanged{how}: export {report.export_id} is already "
+                           f"landed for {target.edition_id} {target.audience}; nothing rewritten")
 
 
 class _Probing:
