@@ -3,9 +3,39 @@
     changes, every respondent key changes and every export is taken again. With
     `unique_key=['edition_id', 'audience']` and the delete+insert strategy, a new landing of
     an edition x audience (a corrected re-export) replaces its old rows; untouched editions
-    are not read again, so adding one edition costs that edition, not the warehouse. -#}
-{% macro new_exports_only() %}
+    are not read again, so adding one edition costs that edition, not the warehouse.
+
+    The new exports are listed first (from the small respondents files) and the filter is a
+    list of literal export ids: DuckDB then skips the other exports' Parquet row groups by
+    their statistics instead of reading and comparing every answer. A model using this macro
+    must declare `-- depends_on: {{ ref('stg_responses__respondents') }}`. -#}
+{% macro new_exports_only(export_id_column='export_id') %}
     {%- if is_incremental() -%}
-        where landing_id not in (select distinct landing_id from {{ this }})
+        {%- set new_ids = new_export_ids() -%}
+        {%- if new_ids | length == 0 %}
+        where false  -- every landed export is already in {{ this }}
+        {%- else %}
+        where {{ export_id_column }} in (
+            {%- for export_id in new_ids %}'{{ export_id }}'{{ ", " if not loop.last }}{% endfor -%}
+        )
+        {%- endif -%}
     {%- endif -%}
+{% endmacro %}
+
+{% macro new_export_ids() %}
+    {%- if not execute -%}
+        {{ return([]) }}
+    {%- endif -%}
+    {%- set query -%}
+        select distinct export_id from {{ ref('stg_responses__respondents') }}
+        where landing_id not in (select distinct landing_id from {{ this }})
+        order by export_id
+    {%- endset -%}
+    {%- set export_ids = run_query(query).columns[0].values() | list -%}
+    {%- for export_id in export_ids -%}
+        {%- if not modules.re.fullmatch('[0-9a-f]{64}', export_id) -%}
+            {{ exceptions.raise_compiler_error("landed export_id is not a sha256: " ~ export_id) }}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(export_ids) }}
 {% endmacro %}

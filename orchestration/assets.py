@@ -71,7 +71,11 @@ def tendensen_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource):
     # beside the warehouse so `make run` can report them.
     shutil.copyfile(invocation.target_path / "run_results.json", dbt_run_results_path())
     keep_partial_parse(invocation.target_path)
-    if not invocation.is_successful():
+    if invocation.is_successful():
+        # dagster-dbt leaves one target folder per run (~8 MB: manifest, compiled SQL, logs);
+        # what we need of it is copied above. A failed run's folder stays, for diagnosis.
+        shutil.rmtree(invocation.target_path, ignore_errors=True)
+    else:
         raise dg.Failure(
             description="dbt build failed: see the dbt log above for the failing model or test.",
             metadata={"run_results": dg.MetadataValue.path(str(dbt_run_results_path()))},

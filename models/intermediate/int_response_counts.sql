@@ -1,6 +1,7 @@
 -- The heavy part of computing shares from respondent answers, done once per export:
 -- respondents choosing each option (subtotals: any of their parts) and respondents who
 -- answered the question (matrix: the row). Incremental per edition x audience.
+-- depends_on: {{ ref('stg_responses__respondents') }}
 {{ config(
     materialized='incremental',
     unique_key=['edition_id', 'audience'],

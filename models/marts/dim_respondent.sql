@@ -14,6 +14,11 @@ with respondents as (
     {{ new_exports_only() }}
 ),
 
+answers as (
+    select * from {{ ref('stg_responses__answers') }}
+    {{ new_exports_only() }}
+),
+
 profile as (
     select
         answers.respondent_key,
@@ -23,12 +28,11 @@ profile as (
         max(options.option_label) filter (where answers.question_id = 'ld_target_group_size')  as ld_target_group_size,
         max(options.option_label) filter (where answers.question_id = 'ld_team_fte')           as ld_team_fte,
         max(options.option_label) filter (where answers.question_id = 'provider_org_fte')      as provider_org_fte
-    from {{ ref('stg_responses__answers') }} as answers
+    from answers
     inner join {{ ref('stg_codebook__options') }} as options
         on options.option_key = answers.option_key
     where answers.question_id in ('work_country', 'sector', 'org_size_worldwide',
                                   'ld_target_group_size', 'ld_team_fte', 'provider_org_fte')
-      and answers.landing_id in (select landing_id from respondents)
     group by answers.respondent_key
 )
 
