@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
 
 from orchestration.assets import tendensen_dbt_assets
 from orchestration.checks import share_checks
+from orchestration.dbt_resource import TendensenDbtCliResource
 from orchestration.jobs import build_warehouse, publish_warehouse
 from orchestration.landing_assets import landed_responses, landing_sensor
 from orchestration.project import tendensen_project
@@ -19,5 +19,5 @@ defs = dg.Definitions(
     jobs=[build_warehouse, publish_warehouse],
     schedules=[weekly_rebuild],
     sensors=[landing_sensor],
-    resources={"dbt": DbtCliResource(project_dir=tendensen_project)},
+    resources={"dbt": TendensenDbtCliResource(project_dir=tendensen_project)},
 )
