@@ -120,28 +120,39 @@ def bench_case(name: str, workdir: Path, repeats: int) -> dict:
 
 
 def bench_incremental(workdir: Path, repeats: int) -> dict:
-    """Add one edition (100k) to the 10-edition warehouse, against a full 11-edition rebuild."""
-    base_run = workdir / "runs" / "10x100k"
+    """Add one edition (100k) to the 10-edition warehouse, against a full 11-edition rebuild.
+
+    The 10-edition warehouse is built once where the timed runs happen (`runs/incremental`)
+    and kept aside; each repeat puts it back in that same place, as a production warehouse
+    that does not move between its weekly runs (dbt's parse state and the landing's quick
+    check are tied to the warehouse's path and the exports' files).
+    """
+    ten = workdir / "exports" / "10x100k"
     added = workdir / "exports" / "added"
     generate(added, [ADDED_EDITION], 100_000)
     all11 = workdir / "exports" / "11x100k"
     if not all11.exists():
         all11.mkdir(parents=True)
-        for source in (workdir / "exports" / "10x100k", added):
+        for source in (ten, added):
             for export in source.glob("*.csv*"):
                 os.link(export, all11 / export.name)
+    state, kept = workdir / "runs" / "incremental", workdir / "runs" / "incremental.10-editions"
+    log("  building the 10-edition warehouse to add to (not timed)")
+    run_pipeline(state, ten)
+    shutil.rmtree(kept, ignore_errors=True)
+    shutil.copytree(state, kept, symlinks=True, ignore=shutil.ignore_patterns("landing"))
     incremental, full = [], []
     for repeat in range(repeats):
-        state = workdir / "runs" / "incremental"
         shutil.rmtree(state, ignore_errors=True)
-        # the 10-edition warehouse, its landed files and salt; the exports are linked again
-        shutil.copytree(base_run, state, symlinks=True, ignore=shutil.ignore_patterns("landing"))
+        shutil.copytree(kept, state, symlinks=True)  # the exports are linked again below
         result = measure([sys.executable, "-m", "bench.pipeline_once", str(state), str(all11)],
                          env={**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}, cwd=REPO)
-        if result.returncode:
+        outcome = [line for line in result.stdout.splitlines() if line.startswith("BENCH ")]
+        if result.returncode or not outcome or not json.loads(outcome[-1][6:])["success"]:
             raise SystemExit("incremental run failed")
         incremental.append(result.seconds)
-        log(f"  add one edition, run {repeat + 1}: {result.seconds:.1f} s")
+        log(f"  add one edition, run {repeat + 1}: {result.seconds:.1f} s "
+            f"{json.loads(outcome[-1][6:])['stages']}")
         rebuild, _ = run_pipeline(workdir / "runs" / "full11", all11)
         full.append(rebuild.seconds)
         log(f"  full rebuild of 11 editions, run {repeat + 1}: {rebuild.seconds:.1f} s")

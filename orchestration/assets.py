@@ -12,7 +12,7 @@ from dagster import AssetExecutionContext
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from orchestration.project import tendensen_project
-from orchestration.settings import dbt_run_results_path, landed_dir, salt_path
+from orchestration.settings import dbt_parse_state_path, dbt_run_results_path, landed_dir, salt_path
 
 
 def salt_fingerprint() -> str:
@@ -25,22 +25,31 @@ def salt_fingerprint() -> str:
     return hashlib.sha256(path.read_bytes().strip()).hexdigest()[:12]
 
 
-def keep_partial_parse(invocation_target: Path) -> None:
-    """Make this build's parse state the one the next build starts from.
+def build_target_path(context: AssetExecutionContext) -> Path:
+    """A fresh dbt target folder for this build, holding this warehouse's parse state.
 
-    dagster-dbt gives each invocation its own target folder, seeded with the project's
-    `target/partial_parse.msgpack`; dbt re-parses the whole project (~3 s) when that file
-    was written with other `--vars` or another warehouse path (the Makefile's `dbt parse`
-    has neither). Copying the build's own state back (atomically: runs may overlap) lets
-    the next build of the same warehouse parse only what changed.
+    dbt re-parses the whole project (~3 s) unless `partial_parse.msgpack` was written with
+    the same `--vars` and warehouse path. The project's `target/` has the state of whichever
+    warehouse was built last (or of the Makefile's `dbt parse`, which has neither), so each
+    warehouse keeps its own beside it (`dbt_parse_state_path`); dagster-dbt seeds the
+    folder from `target/` only when it holds none.
     """
+    folder = (tendensen_project.project_dir / tendensen_project.target_path
+              / f"build-{context.run.run_id[:8]}-{uuid.uuid4().hex[:6]}")
+    folder.mkdir(parents=True)
+    if dbt_parse_state_path().exists():
+        shutil.copyfile(dbt_parse_state_path(), folder / "partial_parse.msgpack")
+    return folder
+
+
+def keep_partial_parse(invocation_target: Path) -> None:
+    """Make this build's parse state the one the next build of this warehouse starts from."""
     produced = invocation_target / "partial_parse.msgpack"
     if not produced.exists():
         return
-    project_target = tendensen_project.project_dir / tendensen_project.target_path
-    staged = project_target / f".partial_parse.{uuid.uuid4().hex}.tmp"
+    staged = dbt_parse_state_path().with_name(f".partial_parse.{uuid.uuid4().hex}.tmp")
     shutil.copyfile(produced, staged)
-    os.replace(staged, project_target / "partial_parse.msgpack")
+    os.replace(staged, dbt_parse_state_path())  # atomic: a reader sees old or new
 
 
 def warm_up_great_expectations() -> None:
@@ -65,7 +74,8 @@ def tendensen_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource):
     # (tests/test_dbt_unit_tests.py), not on every production build.
     warm_up_great_expectations()
     invocation = dbt.cli(["build", "--vars", dbt_vars, "--exclude-resource-type", "unit_test"],
-                         context=context, raise_on_error=False)
+                         context=context, raise_on_error=False,
+                         target_path=build_target_path(context))
     yield from invocation.stream()
     # dagster-dbt gives each invocation its own target folder; keep the test results
     # beside the warehouse so `make run` can report them.

@@ -29,6 +29,11 @@ def dbt_run_results_path() -> Path:
     return data_dir() / "dbt_run_results.json"
 
 
+def dbt_parse_state_path() -> Path:
+    """dbt's partial-parse state of the last build of this warehouse (see assets.py)."""
+    return data_dir() / "dbt_partial_parse.msgpack"
+
+
 def serving_path() -> Path:
     """The validated copy BI tools read (write-audit-publish); never opened read-write by readers."""
     return data_dir() / "serving" / "tendensen.duckdb"
