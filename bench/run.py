@@ -141,7 +141,7 @@ def bench_incremental(workdir: Path, repeats: int) -> dict:
     run_pipeline(state, ten)
     shutil.rmtree(kept, ignore_errors=True)
     shutil.copytree(state, kept, symlinks=True, ignore=shutil.ignore_patterns("landing"))
-    incremental, full = [], []
+    incremental, full, stages = [], [], {stage: [] for stage in STAGES}
     for repeat in range(repeats):
         shutil.rmtree(state, ignore_errors=True)
         shutil.copytree(kept, state, symlinks=True)  # the exports are linked again below
@@ -151,14 +151,17 @@ def bench_incremental(workdir: Path, repeats: int) -> dict:
         if result.returncode or not outcome or not json.loads(outcome[-1][6:])["success"]:
             raise SystemExit("incremental run failed")
         incremental.append(result.seconds)
-        log(f"  add one edition, run {repeat + 1}: {result.seconds:.1f} s "
-            f"{json.loads(outcome[-1][6:])['stages']}")
+        stage_seconds = json.loads(outcome[-1][6:])["stages"]
+        for stage in STAGES:
+            stages[stage].append(stage_seconds.get(stage, float("nan")))
+        log(f"  add one edition, run {repeat + 1}: {result.seconds:.1f} s {stage_seconds}")
         rebuild, _ = run_pipeline(workdir / "runs" / "full11", all11)
         full.append(rebuild.seconds)
         log(f"  full rebuild of 11 editions, run {repeat + 1}: {rebuild.seconds:.1f} s")
     return {"incremental_s": median(incremental), "full_rebuild_s": median(full),
             "ratio": median(incremental) / median(full), "incremental_runs_s": incremental,
-            "full_runs_s": full}
+            "full_runs_s": full,
+            "incremental_stages_s": {stage: median(values) for stage, values in stages.items()}}
 
 
 def machine() -> str:
