@@ -39,7 +39,7 @@ test: install $(DAGSTER_HOME)/dagster.yaml
 	bash scripts/ensure_chromium.sh
 	$(PY) -m pytest
 
-## Static HTML report of every question (charts + validation findings), from the built warehouse.
+## Static HTML report of every question (charts + validation findings), from the serving copy.
 report: install
 	$(PY) -m orchestration.report
 

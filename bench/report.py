@@ -28,7 +28,7 @@ def fixed_and_growing(cases: list[dict]) -> dict:
 def table(cases: list[dict]) -> str:
     header = ("| case | respondents | " + " | ".join(STAGES) + " | pipeline s | baseline s | ratio "
               "| pipeline peak MB | baseline peak MB |")
-    rule = "|" + "---|" * (len(STAGES) + 8)
+    rule = "|" + "---|" * (header.count("|") - 1)
     rows = [
         f"| {case['case']} | {case['respondents']:,} | "
         + " | ".join(_fmt(case["stages_s"].get(stage)) for stage in STAGES)

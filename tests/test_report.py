@@ -14,6 +14,7 @@ Chromium is required, never skipped: install it with `scripts/ensure_chromium.sh
 from __future__ import annotations
 
 import html
+import os
 import re
 import shutil
 import subprocess
@@ -283,6 +284,26 @@ def test_cli_prints_the_path_and_the_chart_count(built_warehouse, published_ques
     # Every connection of the build is closed: a writer may open the warehouse right after.
     con = duckdb.connect(str(built_warehouse.path), read_only=False)
     con.close()
+
+
+def test_cli_reads_the_serving_copy_by_default(built_warehouse, published_questions, tmp_path):
+    out = tmp_path / "default"
+    env = {**os.environ, "WAREHOUSE_PATH": str(built_warehouse.path)}
+    # the pipeline's own file is held by a writer: a report that opened it would fail
+    with duckdb.connect(str(built_warehouse.path), read_only=False):
+        done = subprocess.run([sys.executable, "-m", "orchestration.report", "--out", str(out)],
+                              cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert f"{len(published_questions)} charts" in done.stdout
+
+
+def test_cli_without_a_serving_copy_says_what_to_do(tmp_path):
+    env = {**os.environ, "WAREHOUSE_PATH": str(tmp_path / "none" / "warehouse.duckdb")}
+    done = subprocess.run([sys.executable, "-m", "orchestration.report", "--out", str(tmp_path / "out")],
+                          cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert f"No warehouse to report on at {tmp_path / 'none' / 'serving' / 'tendensen.duckdb'}" in done.stderr
+    assert "make run" in done.stderr and not (tmp_path / "out").exists()
 
 
 def test_chromium_runs_the_page_without_errors(report, published_questions, tmp_path):

@@ -2,12 +2,7 @@
 -- respondents choosing each option (subtotals: any of their parts) and respondents who
 -- answered the question (matrix: the row). Incremental per edition x audience.
 -- depends_on: {{ ref('stg_responses__respondents') }}
-{{ config(
-    materialized='incremental',
-    unique_key=['edition_id', 'audience'],
-    incremental_strategy='delete+insert',
-    on_schema_change='append_new_columns',
-) }}
+-- Materialisation: incremental_per_export in dbt_project.yml.
 
 with answers as (
     select * from {{ ref('stg_responses__answers') }}

@@ -2,12 +2,7 @@
 -- any question can be cross-tabulated by any attribute. No personal data: the landing
 -- replaced the respondent id by a salted hash and dropped IP, e-mail, names and free text.
 -- Incremental per edition x audience, like fct_response_answers.
-{{ config(
-    materialized='incremental',
-    unique_key=['edition_id', 'audience'],
-    incremental_strategy='delete+insert',
-    on_schema_change='append_new_columns',
-) }}
+-- Materialisation: incremental_per_export in dbt_project.yml.
 
 with respondents as (
     select * from {{ ref('stg_responses__respondents') }}

@@ -1,12 +1,7 @@
 -- The respondent-grain fact: one row per respondent and chosen option (matrix: per row).
 -- Incremental per edition x audience: a new or corrected export replaces only its own rows.
 -- depends_on: {{ ref('stg_responses__respondents') }}
-{{ config(
-    materialized='incremental',
-    unique_key=['edition_id', 'audience'],
-    incremental_strategy='delete+insert',
-    on_schema_change='append_new_columns',
-) }}
+-- Materialisation: incremental_per_export in dbt_project.yml.
 
 select
     respondent_key,
