@@ -71,7 +71,8 @@ def publish(warehouse: Path, serving: Path, parquet_root: Path) -> Published:
     """Snapshot the public schemas of `warehouse` into `serving` and Parquet, all or nothing.
 
     Views are materialised as tables: the serving copy must not depend on the warehouse file
-    (dbt's views name its catalog).
+    (dbt's views name its catalog). Respondent-grain marts are the exception the module
+    docstring describes: views over this version's Parquet folder, never the warehouse.
     """
     serving.parent.mkdir(parents=True, exist_ok=True)
     staged = serving.with_name(f".{serving.name}.{uuid.uuid4().hex}.tmp")
