@@ -154,7 +154,10 @@ def test_dagster_dev_serves_assets_and_checks_and_stops_cleanly(tmp_path):
     dagster = Path(sys.executable).parent / "dagster"
     server = subprocess.Popen(
         ["setsid", str(dagster), "dev", "-m", "orchestration.definitions", "-h", "127.0.0.1", "-p", str(port)],
-        cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        # A test run started in the background (`make test &`) ignores SIGINT, and children
+        # inherit that: give the server the default handling, as a terminal would.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         deadline, nodes = time.monotonic() + 120, None
         while time.monotonic() < deadline and nodes is None:
