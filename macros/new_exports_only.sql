@@ -9,13 +9,13 @@
     list of literal export ids: DuckDB then skips the other exports' Parquet row groups by
     their statistics instead of reading and comparing every answer. A model using this macro
     must declare `-- depends_on: {{ ref('stg_responses__respondents') }}`. -#}
-{% macro new_exports_only(export_id_column='export_id') %}
+{% macro new_exports_only() %}
     {%- if is_incremental() -%}
         {%- set new_ids = new_export_ids() -%}
         {%- if new_ids | length == 0 %}
         where false  -- every landed export is already in {{ this }}
         {%- else %}
-        where {{ export_id_column }} in (
+        where export_id in (
             {%- for export_id in new_ids %}'{{ export_id }}'{{ ", " if not loop.last }}{% endfor -%}
         )
         {%- endif -%}

@@ -99,8 +99,7 @@ def landed_responses(context: AssetExecutionContext, config: LandingConfig):
 
     rejected = [report for report in reports if report.action == "rejected"]
     quarantined = sum(report.quarantined for report in reports)
-    written = {f"{report.edition_id}__{report.audience}" for report in reports
-               if report.action in ("landed", "replaced")}
+    written = {report.stem for report in reports if report.action in ("landed", "replaced")}
     leaks = personal_data_found(landed_dir(), stems=written)
     yield dg.MaterializeResult(metadata={
         "exports": dg.MetadataValue.json([

@@ -29,6 +29,8 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.warehouse import literal
+
 PUBLIC_SCHEMAS = ("marts", "audit")
 PARQUET_VERSIONS_KEPT = 4
 # A public table with these columns is published per landing (see the module docstring).
@@ -101,7 +103,7 @@ def _write_snapshot(warehouse: Path, staged: Path, parquet_version: Path,
         "preserve_insertion_order": False,
     })
     try:
-        con.execute(f"attach '{warehouse}' as source (read_only)")
+        con.execute(f"attach {literal(str(warehouse))} as source (read_only)")
         snapshot = _Snapshot(row_counts={})
         for schema, name in public_relations(con, "source"):
             con.execute(f'create schema if not exists "{schema}"')
@@ -114,12 +116,12 @@ def _write_snapshot(warehouse: Path, staged: Path, parquet_version: Path,
                 snapshot.landings_written += written
                 snapshot.landings_linked += len(landings) - written
                 con.execute(f"create view {relation} as select * from read_parquet("
-                            f"{_sql_string(str(folder / '*.parquet'))}, union_by_name = true)")
+                            f"{literal(str(folder / '*.parquet'))}, union_by_name = true)")
             else:
                 con.execute(f"create table {relation} as select * from source.{relation}")
                 if schema == "marts":
                     target = parquet_version / f"{name}.parquet"
-                    con.execute(f"copy {relation} to {_sql_string(str(target))} (format parquet)")
+                    con.execute(f"copy {relation} to {literal(str(target))} (format parquet)")
             snapshot.row_counts[f"{schema}.{name}"] = con.execute(
                 f"select count(*) from {relation}").fetchone()[0]
         con.execute("detach source")
@@ -174,8 +176,8 @@ def _publish_landings(con: duckdb.DuckDBPyConnection, relation: str, landings: l
             _link_or_copy(reusable, target)
             continue
         con.execute(
-            f"copy (select * from source.{relation} where landing_id = {_sql_string(landing.landing_id)}) "
-            f"to {_sql_string(str(target))} (format parquet)"
+            f"copy (select * from source.{relation} where landing_id = {literal(landing.landing_id)}) "
+            f"to {literal(str(target))} (format parquet)"
         )
         written += 1
     return written
@@ -189,8 +191,6 @@ def _link_or_copy(source: Path, target: Path) -> None:
         shutil.copyfile(source, target)
 
 
-def _sql_string(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def _fsync(path: Path) -> None:

@@ -15,6 +15,12 @@ import duckdb
 from orchestration.settings import warehouse_path
 
 
+def literal(value: str) -> str:
+    """A SQL string literal, for the statements that take no parameters (COPY, ATTACH,
+    read_csv/read_parquet in a view)."""
+    return "'" + value.replace("'", "''") + "'"
+
+
 @contextmanager
 def connect(path: Path | None = None, *, read_only: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection that is always closed; read-only unless asked otherwise."""

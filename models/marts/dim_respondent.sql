@@ -3,15 +3,16 @@
 -- replaced the respondent id by a salted hash and dropped IP, e-mail, names and free text.
 -- Incremental per edition x audience, like fct_response_answers.
 -- Materialisation: incremental_per_export in dbt_project.yml.
+{%- set only_new_exports = new_exports_only() %}  {#- one look-up for both reads #}
 
 with respondents as (
     select * from {{ ref('stg_responses__respondents') }}
-    {{ new_exports_only() }}
+    {{ only_new_exports }}
 ),
 
 answers as (
     select * from {{ ref('stg_responses__answers') }}
-    {{ new_exports_only() }}
+    {{ only_new_exports }}
 ),
 
 profile as (

@@ -48,6 +48,7 @@ from orchestration.landing.surveymonkey import (
     resolve_cell,
     unknown_reason,
 )
+from orchestration.warehouse import literal
 
 MISSING = "\u2400 no such field \u2400"  # read_csv's NULL string: never in an export
 # The whitespace of Python's str.strip() (str.isspace(); U+3000 is the last), for RE2
@@ -80,11 +81,6 @@ class Body:
     problems: list[Problem] = field(default_factory=list)  # the first `limit`, in file order
     n_problems: int = 0  # quarantined cells
     blank_lines: list[int] = field(default_factory=list)  # skipped, after the header
-
-
-def literal(value: str) -> str:
-    """A SQL string literal (COPY and read_csv take no parameters)."""
-    return "'" + value.replace("'", "''") + "'"
 
 
 def _label_ids(layout: Layout) -> list[tuple[int, int, int, str]]:

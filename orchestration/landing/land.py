@@ -6,7 +6,7 @@ Layout under `landed_dir` (see docs/landing.md):
     respondents/<edition_id>__<audience>.parquet  every landed respondent (also silent ones)
     quarantine/<edition_id>__<audience>.parquet   offending cells of quarantined rows
     landing_log.csv                               one line per call, whatever happened
-    export_stats.json                             size and mtime of each hashed export (below)
+    export_stats.json                             size, mtime and inode of each hashed export (below)
 
 Why one file per edition x audience, replaced whole: an export is always the complete set of
 responses of a collector, so a newer export supersedes the older one; appending would double
@@ -45,7 +45,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.landing.anonymise import respondent_keyer
-from orchestration.landing.body import Body, BodyLanding, Export, RecordsDisagree, literal
+from orchestration.landing.body import Body, BodyLanding, Export, RecordsDisagree
 from orchestration.landing.codebook import AGGREGATE_AUDIENCES, Codebook, default_codebook
 from orchestration.landing.records import canonical_copy
 from orchestration.landing.surveymonkey import (
@@ -59,6 +59,7 @@ from orchestration.landing.surveymonkey import (
     probe_file,
     read_records,
 )
+from orchestration.warehouse import literal
 
 __all__ = ["LandingError", "LandingReport", "land_file", "target_from_path"]
 
@@ -78,6 +79,11 @@ MAX_ROW_MESSAGES = 20  # quarantine messages listed in the report; all are in th
 DUCKDB_MEMORY_LIMIT = "512MB"
 
 
+def landed_stem(edition_id: str, audience: str) -> str:
+    """The name of an edition x audience's landed files: `<edition_id>__<audience>`."""
+    return f"{edition_id}__{audience}"
+
+
 @dataclass
 class LandingReport:
     """What one `land_file` call did; the same facts go to landing_log.csv."""
@@ -93,6 +99,10 @@ class LandingReport:
     export_file: str = ""
     replaced_export_id: str | None = None
 
+    @property
+    def stem(self) -> str:
+        return landed_stem(self.edition_id, self.audience)
+
 
 @dataclass(frozen=True)
 class Target:
@@ -103,7 +113,7 @@ class Target:
 
     @property
     def stem(self) -> str:
-        return f"{self.edition_id}__{self.audience}"
+        return landed_stem(self.edition_id, self.audience)
 
 
 def manifest_path(path: Path) -> Path:
@@ -218,6 +228,14 @@ def _file_stat(path: Path) -> list[int]:
     return [stat.st_size, stat.st_mtime_ns, stat.st_ino]
 
 
+def _stat_record(path: Path) -> dict | None:
+    """(size, mtime, inode) and when they were read; None if the file cannot be read."""
+    try:
+        return {"stat": _file_stat(path), "stat_at_ns": time.time_ns()}
+    except OSError:
+        return None
+
+
 def _quick_checks(landed_dir: Path) -> dict:
     try:
         return json.loads((landed_dir / QUICK_CHECK_FILE).read_text(encoding="utf-8"))
@@ -226,7 +244,8 @@ def _quick_checks(landed_dir: Path) -> dict:
 
 
 def remembered_export_id(landed_dir: Path, path: Path) -> str | None:
-    """The export_id `path` hashed to, if its size and mtime are unchanged since then."""
+    """The export_id `path` hashed to, if its size, mtime and inode are unchanged since then
+    and it had settled (`QUICK_CHECK_SETTLE_NS`) when it was hashed."""
     entry = _quick_checks(landed_dir).get(path.name)
     try:
         unchanged = entry is not None and entry["stat"] == _file_stat(path)
@@ -236,13 +255,12 @@ def remembered_export_id(landed_dir: Path, path: Path) -> str | None:
     return entry["export_id"] if settled else None
 
 
-def remember_export_id(landed_dir: Path, path: Path, stat: tuple[list[int], int] | None,
-                       export_id: str) -> None:
-    """Record `stat` ((size, mtime, inode), when it was taken) of the file hashed to export_id."""
+def remember_export_id(landed_dir: Path, path: Path, stat: dict | None, export_id: str) -> None:
+    """Record `stat` (`_stat_record`, taken before hashing) of the file hashed to export_id."""
     if stat is None:
         return
     checks = _quick_checks(landed_dir)
-    checks[path.name] = {"stat": stat[0], "stat_at_ns": stat[1], "export_id": export_id}
+    checks[path.name] = {**stat, "export_id": export_id}
     staged = landed_dir / f".{QUICK_CHECK_FILE}.{os.getpid()}.tmp"
     staged.write_text(json.dumps(checks, indent=1, sort_keys=True), encoding="utf-8")
     os.replace(staged, landed_dir / QUICK_CHECK_FILE)
@@ -300,10 +318,7 @@ def _land_via(staging: Path, path: Path, landed_dir: Path, salt: str, codebook: 
             _report_unchanged(report, landed_dir, target, file,
                               " (size, modification time and inode as when it was hashed)")
             return
-    try:  # taken before hashing: a change while hashing shows next time
-        stat = (_file_stat(path), time.time_ns())
-    except OSError:
-        stat = None  # reported by the probe below
+    stat = _stat_record(path)  # before hashing: a change while hashing shows next time
     early = _EarlyRead(previous, force)
     probing = _Probing(path, file, early.probed)
     if target is not None:
