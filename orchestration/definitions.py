@@ -19,5 +19,5 @@ defs = dg.Definitions(
     jobs=[build_warehouse, publish_warehouse],
     schedules=[weekly_rebuild],
     sensors=[landing_sensor],
-    resources={"dbt": TendensenDbtCliResource(project_dir=tendensen_project)},
+    resources={"dbt": TendensenDbtCliResource(project_dir=tendensen_project, dbt_executable="tendensen-dbt")},
 )

@@ -32,3 +32,24 @@ def test_it_is_the_resource_the_definitions_use():
     from orchestration.definitions import defs
 
     assert isinstance(defs.resources["dbt"], TendensenDbtCliResource)
+
+
+def test_the_definitions_run_dbt_through_the_tuned_entry_point():
+    from orchestration.definitions import defs
+
+    assert defs.resources["dbt"].dbt_executable == "tendensen-dbt"
+
+
+def test_tendensen_dbt_is_dbt_with_the_collector_tuned(tmp_path):
+    """Installed by pyproject.toml; dbt's own command line, run in a tuned process."""
+    import shutil
+    import sys
+    from pathlib import Path
+
+    executable = shutil.which("tendensen-dbt", path=str(Path(sys.executable).parent))
+    assert executable, "tendensen-dbt is not installed: `make install` (pyproject.toml [project.scripts])"
+    done = subprocess.run([executable, "--version"], capture_output=True, text=True, check=True)
+    assert f"installed: {installed_version('dbt-core')}" in done.stdout
+    probe = ("import gc, orchestration.dbt_cli; from orchestration.gc_tuning import "
+             "ALLOCATIONS_BEFORE_COLLECTING as n; assert gc.get_threshold()[0] == n")
+    subprocess.run([sys.executable, "-c", probe], check=True)
