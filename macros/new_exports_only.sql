@@ -1,7 +1,8 @@
 {#- In an incremental run, keep only rows of landings the target does not hold yet. A
     landing is an export (sha256 of the file) keyed with one salt (`landing_id`): if the salt
     changes, every respondent key changes and every export is taken again. With
-    `unique_key=['edition_id', 'audience']` and the delete+insert strategy, a new landing of
+    `unique_key=['edition_id', 'audience']` and the incremental_by_export materialization (delete
+    the edition x audience, insert its new rows), a new landing of
     an edition x audience (a corrected re-export) replaces its old rows; untouched editions
     are not read again, so adding one edition costs that edition, not the warehouse.
 
@@ -15,9 +16,7 @@
         {%- if new_ids | length == 0 %}
         where false  -- every landed export is already in {{ this }}
         {%- else %}
-        where export_id in (
-            {%- for export_id in new_ids %}'{{ export_id }}'{{ ", " if not loop.last }}{% endfor -%}
-        )
+        where export_id in ({{ export_id_literals(new_ids) }})
         {%- endif -%}
     {%- endif -%}
 {% endmacro %}
@@ -39,3 +38,8 @@
     {%- endfor -%}
     {{ return(export_ids) }}
 {% endmacro %}
+
+{#- 'id1', 'id2': SQL literals of export ids (new_export_ids() checked they are sha256 hex). -#}
+{% macro export_id_literals(export_ids) -%}
+    {%- for export_id in export_ids %}'{{ export_id }}'{{ ", " if not loop.last }}{% endfor -%}
+{%- endmacro %}

@@ -1,5 +1,5 @@
 """A corrected re-export of one edition x audience replaces exactly its own rows: the
-incremental models (delete+insert per edition x audience) neither duplicate nor lose data."""
+incremental models (incremental_by_export: delete, then insert per edition x audience) neither duplicate nor lose data."""
 
 from __future__ import annotations
 

@@ -1,0 +1,88 @@
+{#- Incremental per landed export, written straight into the target table.
+
+    For the models that read only new landed exports (`new_exports_only()`). dbt-duckdb's
+    `incremental` materialization first writes the new rows to a staging table, then deletes
+    and inserts from it: the rows of a new edition are written twice. For the respondent-grain
+    fact (4.9M answer rows per 100k respondents) that took 4.3 s, against 1.8 s here
+    (measured on the 11-edition benchmark warehouse).
+
+    This one runs, in one transaction, when there are new exports:
+        delete from target where (unique_key) in
+            (the unique_key values of the new exports, from stg_responses__respondents);
+        insert into target by name (the model's SQL: the new exports' rows);
+    and nothing when there are none. The replaced keys come from the small respondents
+    files, not from the model's SQL: that may aggregate millions of rows, and would run twice.
+    The rest is as dbt's incremental:
+    - a first build, or `--full-refresh`, creates the table (model contract enforced);
+    - `is_incremental()` is true on later builds (macros/is_incremental.sql);
+    - a column the model gained is added to the table (on_schema_change: append_new_columns);
+      a column the model lost fails the build, naming it (rebuild with `--full-refresh`).
+
+    Config: `unique_key`: columns of stg_responses__respondents whose rows a new export
+    replaces as a whole (edition_id, audience). The model declares
+    `-- depends_on: {{ ref('stg_responses__respondents') }}`, as new_exports_only() asks. -#}
+{% materialization incremental_by_export, adapter='duckdb' %}
+    {%- set unique_key = config.require('unique_key') -%}
+    {%- set key_columns = [unique_key] if unique_key is string else unique_key -%}
+    {%- set keys = key_columns | join(', ') -%}
+    {%- set target_relation = this.incorporate(type='table') -%}
+    {%- set existing_relation = load_cached_relation(this) -%}
+    {%- set rebuild = existing_relation is none or existing_relation.type != 'table' or should_full_refresh() -%}
+
+    {{ run_hooks(pre_hooks, inside_transaction=False) }}
+    {{ run_hooks(pre_hooks, inside_transaction=True) }}
+
+    {%- if rebuild %}
+        {%- call statement('main') -%}
+            {%- if existing_relation is not none %}
+            drop {{ existing_relation.type }} if exists {{ existing_relation }} cascade;
+            {%- endif %}
+            {{ create_table_as(False, target_relation, sql) }}
+        {%- endcall -%}
+    {%- else %}
+        {#- even with no new export: a model downstream may already select the new column #}
+        {%- do add_new_columns_of(sql, target_relation) -%}
+        {%- set new_ids = new_export_ids() -%}
+        {%- call statement('main') -%}
+            {%- if new_ids %}
+            delete from {{ target_relation }}
+            where ({{ keys }}) in (
+                select distinct {{ keys }} from {{ ref('stg_responses__respondents') }}
+                where export_id in ({{ export_id_literals(new_ids) }})
+            );
+            {#- the model's SQL may end in a -- comment: its own line, then the parenthesis #}
+            insert into {{ target_relation }} by name (
+                {{ sql }}
+            );
+            {%- else %}
+            select 'no new export: {{ target_relation }} unchanged'
+            {%- endif %}
+        {%- endcall -%}
+    {%- endif %}
+
+    {{ run_hooks(post_hooks, inside_transaction=True) }}
+    {%- do adapter.commit() -%}
+    {{ run_hooks(post_hooks, inside_transaction=False) }}
+    {%- do persist_docs(target_relation, model) -%}
+    {{ return({'relations': [target_relation]}) }}
+{% endmaterialization %}
+
+
+{#- Add to `relation` the columns `select_sql` has and it lacks; fail on a dropped column. -#}
+{% macro add_new_columns_of(select_sql, relation) %}
+    {%- set wanted = get_column_schema_from_query(select_sql) -%}
+    {%- set present = adapter.get_columns_in_relation(relation) -%}
+    {%- set present_names = present | map(attribute='name') | map('lower') | list -%}
+    {%- set wanted_names = wanted | map(attribute='name') | map('lower') | list -%}
+    {%- set dropped = present_names | reject('in', wanted_names) | list -%}
+    {%- if dropped -%}
+        {{ exceptions.raise_compiler_error(
+            relation ~ " has column(s) the model no longer selects: " ~ dropped | join(', ')
+            ~ ". Rebuild it: dbt build --full-refresh --select " ~ model.name) }}
+    {%- endif -%}
+    {%- set added = wanted | rejectattr('name', 'in', present | map(attribute='name') | list) | list -%}
+    {%- if added -%}
+        {{ log("Adding column(s) " ~ added | map(attribute='name') | join(', ') ~ " to " ~ relation, info=true) }}
+        {%- do alter_relation_add_remove_columns(relation, added, none) -%}
+    {%- endif -%}
+{% endmacro %}
