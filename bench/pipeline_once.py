@@ -1,10 +1,11 @@
 """One full pipeline run (landing, dbt build, checks, publish) on a benchmark case.
 
-    python -m bench.pipeline_once WAREHOUSE_DIR EXPORTS_DIR
+    python -m bench.pipeline_once WAREHOUSE_DIR EXPORTS_DIR [JOB]
 
-Links the exports into WAREHOUSE_DIR/landing, runs the `build_warehouse` job in-process
-with the warehouse at WAREHOUSE_DIR/warehouse.duckdb, and prints one JSON line: the wall
-time of each stage (from Dagster's step events) and whether the run succeeded.
+Links the exports into WAREHOUSE_DIR/landing, runs JOB (default `build_warehouse`; the
+landing sensor's `add_landed_exports` to add exports to a built warehouse) in-process with
+the warehouse at WAREHOUSE_DIR/warehouse.duckdb, and prints one JSON line: the wall time of
+each stage (from Dagster's step events) and whether the run succeeded.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ def stage_seconds(instance, run_id: str) -> dict[str, float]:
             for stats in instance.get_run_step_stats(run_id) if stats.step_key in STAGES}
 
 
-def main(warehouse_dir: Path, exports: Path) -> dict:
+def main(warehouse_dir: Path, exports: Path, job_name: str = "build_warehouse") -> dict:
     os.environ["WAREHOUSE_PATH"] = str(warehouse_dir / "warehouse.duckdb")
     link_exports(exports, warehouse_dir / "landing")
     begin = time.perf_counter()
@@ -46,12 +47,13 @@ def main(warehouse_dir: Path, exports: Path) -> dict:
     from orchestration.definitions import defs  # imported after WAREHOUSE_PATH is set
 
     instance = dg.DagsterInstance.ephemeral()
-    graph = defs.resolve_asset_graph()
+    job = defs.resolve_job_def(job_name)
     # Random synthetic answers cannot match the published figures: leave the reconciliation
-    # rule out; every other check runs as in production.
-    checks = {key for key in graph.asset_check_keys if key.name != "computed_matches_published"}
-    job = defs.resolve_job_def("build_warehouse").get_subset(
-        asset_selection=set(graph.executable_asset_keys), asset_check_selection=checks)
+    # rule out; every other check of the job runs as in production.
+    checks = {key for key in job.asset_layer.asset_graph.asset_check_keys
+              if key.name != "computed_matches_published"}
+    job = job.get_subset(asset_selection=set(job.asset_layer.selected_asset_keys),
+                         asset_check_selection=checks)
     result = job.execute_in_process(
         raise_on_error=False, instance=instance,
         run_config={"ops": {"landing__responses": {"config": {"generate_demo_if_empty": False}}}},
@@ -61,6 +63,6 @@ def main(warehouse_dir: Path, exports: Path) -> dict:
 
 
 if __name__ == "__main__":
-    outcome = main(Path(sys.argv[1]), Path(sys.argv[2]))
+    outcome = main(Path(sys.argv[1]), Path(sys.argv[2]), *sys.argv[3:4])
     print("BENCH " + json.dumps(outcome), flush=True)
     sys.exit(0 if outcome["success"] else 1)

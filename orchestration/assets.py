@@ -11,6 +11,11 @@ import dagster as dg
 from dagster import AssetExecutionContext
 from dagster_dbt import DbtCliResource, dbt_assets
 
+from orchestration.dbt_project_state import (
+    dbt_project_fingerprint,
+    last_full_build_fingerprint,
+    record_full_build,
+)
 from orchestration.project import tendensen_project
 from orchestration.settings import dbt_parse_state_path, dbt_run_results_path, landed_dir, salt_path
 
@@ -65,9 +70,25 @@ def warm_up_great_expectations() -> None:
     threading.Thread(target=import_gx, name="gx-warm-up", daemon=True).start()
 
 
+def refuse_partial_build_of_a_changed_project(fingerprint: str) -> None:
+    """A partial build (add_landed_exports) on a project changed since the last full build
+    would test new data against stale seeds and models: say what to run instead."""
+    if last_full_build_fingerprint() != fingerprint:
+        raise dg.Failure(description=(
+            "The dbt project (models, macros, seeds) changed since this warehouse's last full "
+            "build, or it was never fully built: a partial build would use stale seeds and "
+            "models. Run the build_warehouse job (make run); the landing sensor does so itself."))
+
+
 @dbt_assets(manifest=tendensen_project.manifest_path, project=tendensen_project)
 def tendensen_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource):
-    """`dbt build`: seeds, models and their tests in dependency order."""
+    """`dbt build`: seeds, models and their tests in dependency order (all of them, or the
+    subset a job selected: dagster-dbt passes it to dbt as `--select`)."""
+    selected = context.selected_asset_keys
+    full_build = selected >= tendensen_dbt_assets.keys
+    fingerprint = dbt_project_fingerprint()
+    if selected and not full_build:  # (tests only, as publish_warehouse runs them: no build)
+        refuse_partial_build_of_a_changed_project(fingerprint)
     # The landed respondent files live beside the warehouse (absolute path: dbt runs elsewhere).
     dbt_vars = json.dumps({"landed_dir": str(landed_dir()), "salt_fingerprint": salt_fingerprint()})
     # dbt unit tests check the SQL, not the data: they run in `make test`
@@ -82,6 +103,8 @@ def tendensen_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource):
     shutil.copyfile(invocation.target_path / "run_results.json", dbt_run_results_path())
     keep_partial_parse(invocation.target_path)
     if invocation.is_successful():
+        if full_build:
+            record_full_build(fingerprint)
         # dagster-dbt leaves one target folder per run (~8 MB: manifest, compiled SQL, logs);
         # what we need of it is copied above. A failed run's folder stays, for diagnosis.
         shutil.rmtree(invocation.target_path, ignore_errors=True)

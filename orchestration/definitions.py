@@ -7,16 +7,17 @@ import dagster as dg
 from orchestration.assets import tendensen_dbt_assets
 from orchestration.checks import share_checks
 from orchestration.dbt_resource import TendensenDbtCliResource
-from orchestration.jobs import build_warehouse, publish_warehouse
-from orchestration.landing_assets import landed_responses, landing_sensor
+from orchestration.jobs import add_landed_exports, build_warehouse, publish_warehouse
+from orchestration.landing_assets import landed_responses
 from orchestration.project import tendensen_project
 from orchestration.publishing import serving_copy
 from orchestration.schedules import weekly_rebuild
+from orchestration.sensors import landing_sensor
 
 defs = dg.Definitions(
     assets=[landed_responses, tendensen_dbt_assets, serving_copy],
     asset_checks=[share_checks],
-    jobs=[build_warehouse, publish_warehouse],
+    jobs=[build_warehouse, add_landed_exports, publish_warehouse],
     schedules=[weekly_rebuild],
     sensors=[landing_sensor],
     resources={"dbt": TendensenDbtCliResource(project_dir=tendensen_project, dbt_executable="tendensen-dbt")},

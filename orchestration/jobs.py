@@ -5,6 +5,7 @@ from __future__ import annotations
 import dagster as dg
 
 from orchestration.checks import ANSWER_SHARES
+from orchestration.landing_assets import LANDED
 
 # Runs carrying this tag write the warehouse: the run queue (orchestration/dagster.yaml)
 # lets one of them run at a time, since DuckDB allows a single writer.
@@ -18,6 +19,20 @@ build_warehouse = dg.define_asset_job(
     description=(
         "Load the seeds, build every dbt model, run dbt tests and the Great Expectations checks, "
         "then publish the serving copy if every blocking check passed."
+    ),
+)
+
+add_landed_exports = dg.define_asset_job(
+    name="add_landed_exports",
+    # the landing and everything its data feeds (with their checks): the respondent models,
+    # the shares, the marts over them, the publish step. Seeds and the codebook models are
+    # left as the last full build made them (orchestration/dbt_project_state.py).
+    selection=dg.AssetSelection.assets(LANDED).downstream(),
+    tags=WRITES_WAREHOUSE,
+    description=(
+        "Land new or changed exports and rebuild only what their data feeds, then validate and "
+        "publish. What the landing sensor starts while the dbt project is unchanged since the "
+        "last full build (otherwise it starts build_warehouse)."
     ),
 )
 

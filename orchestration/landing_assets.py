@@ -1,6 +1,5 @@
 """Landing of respondent exports as a Dagster asset, with its own checks, and its sensor."""
 
-import json
 import re
 from pathlib import Path
 
@@ -121,31 +120,3 @@ def landed_responses(context: AssetExecutionContext, config: LandingConfig):
         check_name="no_quarantined_rows", passed=quarantined == 0, severity=dg.AssetCheckSeverity.WARN,
         description=f"{quarantined} respondent row(s) quarantined: see staging.stg_responses__quarantine"
         if quarantined else None)
-
-
-def export_state(folder: Path) -> dict[str, str]:
-    """File name -> size and modification time of every export in the landing folder."""
-    return {path.name: f"{path.stat().st_size}:{path.stat().st_mtime_ns}" for path in exports_in(folder)}
-
-
-def changed_exports(previous: dict[str, str], current: dict[str, str]) -> list[str]:
-    """Exports that are new or changed since the previous look (removals trigger nothing)."""
-    return sorted(name for name, state in current.items() if previous.get(name) != state)
-
-
-@dg.sensor(
-    name="landing_sensor",
-    job_name="build_warehouse",
-    minimum_interval_seconds=30,
-    default_status=dg.DefaultSensorStatus.RUNNING,
-    description="Starts build_warehouse (landing included) when an export appears or changes in data/landing/.",
-)
-def landing_sensor(context: dg.SensorEvaluationContext):
-    current = export_state(landing_dir()) if landing_dir().exists() else {}
-    previous = json.loads(context.cursor) if context.cursor else {}
-    changed = changed_exports(previous, current)
-    context.update_cursor(json.dumps(current, sort_keys=True))
-    if not changed:
-        return dg.SkipReason("no new or changed export in the landing folder")
-    return dg.RunRequest(run_key=json.dumps({name: current[name] for name in changed}, sort_keys=True),
-                         tags={"tendensen/exports": ", ".join(changed)[:200]})

@@ -34,6 +34,11 @@ def dbt_parse_state_path() -> Path:
     return data_dir() / "dbt_partial_parse.msgpack"
 
 
+def full_build_record_path() -> Path:
+    """The dbt project fingerprint of the last full build (orchestration/dbt_project_state.py)."""
+    return data_dir() / "dbt_project_built.json"
+
+
 def serving_path() -> Path:
     """The validated copy BI tools read (write-audit-publish); never opened read-write by readers."""
     return data_dir() / "serving" / "tendensen.duckdb"

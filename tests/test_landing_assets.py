@@ -7,7 +7,8 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.landing_assets import changed_exports, export_state, personal_data_found
+from orchestration.landing_assets import personal_data_found
+from orchestration.sensors import changed_exports, export_state
 
 KEY = "ab" * 32  # a sha256-shaped respondent key
 
