@@ -175,6 +175,16 @@ def _paths(landed_dir: Path, target: Target) -> dict[str, Path]:
             for kind in ("answers", "respondents", "quarantine")}
 
 
+def scratch_cursor() -> duckdb.DuckDBPyConnection:
+    """A cursor on DuckDB's default in-memory database, for small reads of landed files.
+
+    Opening a new in-memory database costs ~13 ms, a cursor ~0.1 ms, and every landing
+    looks at every export already landed (20 of them: 0.5 s of a run that adds one edition).
+    Use it in a `with` block: the cursor is closed, the default database stays.
+    """
+    return duckdb.default_connection().cursor()
+
+
 def current_export_ids(landed_dir: Path, target: Target) -> set[str]:
     """export_id(s) of what is landed now for this edition x audience (empty: nothing)."""
     paths = _paths(landed_dir, target)
@@ -182,7 +192,7 @@ def current_export_ids(landed_dir: Path, target: Target) -> set[str]:
     if not paths["respondents"].exists():
         return set()
     try:
-        with duckdb.connect() as con:
+        with scratch_cursor() as con:
             rows = con.execute("select distinct export_id from read_parquet(?)", [files]).fetchall()
     except duckdb.Error:
         return {"<unreadable>"}
@@ -192,7 +202,7 @@ def current_export_ids(landed_dir: Path, target: Target) -> set[str]:
 def _counts(landed_dir: Path, target: Target) -> tuple[int, int, int]:
     """(respondents, answers, quarantined rows) of the landed files."""
     paths = _paths(landed_dir, target)
-    with duckdb.connect() as con:
+    with scratch_cursor() as con:
         def count(kind: str, what: str = "count(*)") -> int:
             return con.execute(f"select {what} from read_parquet(?)", [str(paths[kind])]).fetchone()[0]
         return count("respondents"), count("answers"), count("quarantine", "count(distinct row_number)")

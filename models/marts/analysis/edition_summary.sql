@@ -51,7 +51,9 @@ respondents as (
         edition_id,
         audience,
         'responses'                 as source,
-        count(distinct respondent_key) as n_respondents,
+        -- one row per respondent (dim_respondent's primary key, enforced): count(*) is
+        -- exact, and ~15x cheaper than count(distinct) over a million keys
+        count(*)                    as n_respondents,
         bool_or(is_synthetic)       as is_synthetic
     from landed_respondents
     group by edition_id, audience
