@@ -6,7 +6,9 @@ so every test that reads the marts reads what the pipeline really produced.
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -55,3 +57,36 @@ def built_warehouse(tmp_path_factory) -> Build:
     result = defs.resolve_job_def("build_warehouse").execute_in_process(raise_on_error=False)
     yield Build(path=path, result=result)
     patch.undo()
+
+
+@pytest.fixture()
+def dbt_project_copy(built_warehouse, tmp_path) -> Path:
+    """A copy of the dbt project (`project/`) and of the built data folder (`data/`), to
+    edit and rebuild with `run_dbt`."""
+    from orchestration.dbt_project_state import DBT_PROJECT_FILES
+    from orchestration.settings import REPO_ROOT
+
+    for name in DBT_PROJECT_FILES:
+        source, target = REPO_ROOT / name, tmp_path / "project" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        (shutil.copytree if source.is_dir() else shutil.copyfile)(source, target)
+    shutil.copytree(built_warehouse.path.parent, tmp_path / "data")
+    return tmp_path
+
+
+def run_dbt(root: Path, command: str, *select: str) -> subprocess.CompletedProcess:
+    """`dbt <command> --select ...` on a `dbt_project_copy`, with the vars the Dagster asset passes."""
+    from orchestration.assets import salt_fingerprint
+
+    data = root / "data"
+    env = {**os.environ, "WAREHOUSE_PATH": str(data / "warehouse.duckdb")}
+    patch = pytest.MonkeyPatch()
+    patch.setenv("WAREHOUSE_PATH", env["WAREHOUSE_PATH"])  # salt_fingerprint reads the copy's salt
+    dbt_vars = {"landed_dir": str(data / "landed"), "salt_fingerprint": salt_fingerprint()}
+    patch.undo()
+    executable = Path(sys.executable).parent / "tendensen-dbt"
+    return subprocess.run(
+        [str(executable), command, "--select", *select, "--vars", json.dumps(dbt_vars),
+         "--project-dir", str(root / "project"), "--profiles-dir", str(root / "project"),
+         "--target-path", str(root / "target"), "--log-path", str(root / "logs")],
+        capture_output=True, text=True, env=env)
