@@ -3,6 +3,7 @@ changed since the warehouse's last full build (orchestration/dbt_project_state.p
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
@@ -13,6 +14,7 @@ from orchestration.dbt_project_state import (
     last_full_build_fingerprint,
     record_full_build,
 )
+from orchestration.sensors import export_state
 from orchestration.settings import REPO_ROOT
 
 
@@ -79,3 +81,23 @@ def test_the_partial_job_refuses_a_changed_project(built_warehouse, tmp_path, mo
     assert failure.step_key == "tendensen_dbt_assets"
     assert "Run the build_warehouse job" in str(failure.event_specific_data.error)
     assert last_full_build_fingerprint() == "an older project"
+
+
+def test_the_sensor_requests_the_job_that_fits(tmp_path, monkeypatch):
+    import dagster as dg
+
+    from orchestration.sensors import landing_sensor
+
+    monkeypatch.setenv("WAREHOUSE_PATH", str(tmp_path / "warehouse.duckdb"))
+    (tmp_path / "landing").mkdir()
+    (tmp_path / "landing" / "2025_business.csv").write_text("a")
+    with dg.instance_for_test() as instance:
+        first = landing_sensor(dg.build_sensor_context(instance=instance))
+        assert first.job_name == "build_warehouse"  # never fully built
+        record_full_build(dbt_project_fingerprint())
+        (tmp_path / "landing" / "2025_aanbieders.csv").write_text("b")
+        context = dg.build_sensor_context(instance=instance, cursor=json.dumps(
+            {"2025_business.csv": export_state(tmp_path / "landing")["2025_business.csv"]}))
+        second = landing_sensor(context)
+        assert second.job_name == "add_landed_exports"
+        assert second.tags["tendensen/exports"] == "2025_aanbieders.csv"
