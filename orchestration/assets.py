@@ -4,6 +4,7 @@ import json
 import os
 import shutil
 import threading
+import time
 import uuid
 from pathlib import Path
 
@@ -30,6 +31,29 @@ def salt_fingerprint() -> str:
     return hashlib.sha256(path.read_bytes().strip()).hexdigest()[:12]
 
 
+FAILED_BUILDS_KEPT = 5
+IN_USE_SECONDS = 3600
+
+
+def prune_failed_build_folders(target: Path) -> None:
+    """Keep the newest few dbt target folders of failed builds (~8 MB each, for diagnosis).
+
+    A successful build removes its own; a failed one's stays, and test runs fail builds on
+    purpose. Folders younger than an hour are never touched: a build of another warehouse
+    (a test, a second `make run`) may be writing one right now.
+    """
+    def modified(folder: Path) -> float:
+        try:
+            return folder.stat().st_mtime
+        except OSError:
+            return time.time()  # vanished or unreadable: treat as in use
+
+    folders = sorted(target.glob("build-*"), key=modified, reverse=True)
+    for folder in folders[FAILED_BUILDS_KEPT:]:
+        if time.time() - modified(folder) > IN_USE_SECONDS:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 def build_target_path(context: AssetExecutionContext) -> Path:
     """A fresh dbt target folder for this build, holding this warehouse's parse state.
 
@@ -39,8 +63,9 @@ def build_target_path(context: AssetExecutionContext) -> Path:
     warehouse keeps its own beside it (`dbt_parse_state_path`); dagster-dbt seeds the
     folder from `target/` only when it holds none.
     """
-    folder = (tendensen_project.project_dir / tendensen_project.target_path
-              / f"build-{context.run.run_id[:8]}-{uuid.uuid4().hex[:6]}")
+    target = tendensen_project.project_dir / tendensen_project.target_path
+    prune_failed_build_folders(target)
+    folder = target / f"build-{context.run.run_id[:8]}-{uuid.uuid4().hex[:6]}"
     folder.mkdir(parents=True)
     if dbt_parse_state_path().exists():
         shutil.copyfile(dbt_parse_state_path(), folder / "partial_parse.msgpack")

@@ -53,3 +53,30 @@ def test_tendensen_dbt_is_dbt_with_the_collector_tuned(tmp_path):
     probe = ("import gc, orchestration.dbt_cli; from orchestration.gc_tuning import "
              "ALLOCATIONS_BEFORE_COLLECTING as n; assert gc.get_threshold()[0] == n")
     subprocess.run([sys.executable, "-c", probe], check=True)
+
+
+def test_old_failed_build_folders_are_pruned_recent_ones_kept(tmp_path):
+    import os
+    import time
+
+    from orchestration.assets import FAILED_BUILDS_KEPT, prune_failed_build_folders
+
+    now = time.time()
+    for number in range(FAILED_BUILDS_KEPT + 3):  # build-0 newest ... build-7 oldest, all old
+        folder = tmp_path / f"build-{number}"
+        folder.mkdir()
+        os.utime(folder, (now - 7200 - number, now - 7200 - number))
+    (tmp_path / "build-busy").mkdir()  # another build, just started
+    (tmp_path / "manifest.json").write_text("{}")
+    prune_failed_build_folders(tmp_path)
+    left = sorted(path.name for path in tmp_path.iterdir())
+    assert left == ["build-0", "build-1", "build-2", "build-3", "build-busy", "manifest.json"]
+
+
+def test_build_folders_younger_than_an_hour_are_never_pruned(tmp_path):
+    from orchestration.assets import FAILED_BUILDS_KEPT, prune_failed_build_folders
+
+    for number in range(FAILED_BUILDS_KEPT + 3):
+        (tmp_path / f"build-{number}").mkdir()
+    prune_failed_build_folders(tmp_path)
+    assert len(list(tmp_path.glob("build-*"))) == FAILED_BUILDS_KEPT + 3
