@@ -112,7 +112,9 @@ def tendensen_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource):
     selected = context.selected_asset_keys
     full_build = selected >= tendensen_dbt_assets.keys
     fingerprint = dbt_project_fingerprint()
-    if selected and not full_build:  # (tests only, as publish_warehouse runs them: no build)
+    # A partial build needs the guard; a tests-only run (publish_warehouse: no asset
+    # selected, dbt tests only) builds nothing and needs none.
+    if selected and not full_build:
         refuse_partial_build_of_a_changed_project(fingerprint)
     # The landed respondent files live beside the warehouse (absolute path: dbt runs elsewhere).
     dbt_vars = json.dumps({"landed_dir": str(landed_dir()), "salt_fingerprint": salt_fingerprint()})
