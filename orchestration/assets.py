@@ -1,7 +1,6 @@
 """dbt seeds, models and tests as Dagster assets and asset checks."""
 
 import json
-import os
 import shutil
 import threading
 import time
@@ -17,6 +16,7 @@ from orchestration.dbt_project_state import (
     last_full_build_fingerprint,
     record_full_build,
 )
+from orchestration.files import replace_atomically
 from orchestration.project import tendensen_project
 from orchestration.settings import dbt_parse_state_path, dbt_run_results_path, landed_dir, salt_path
 
@@ -77,9 +77,7 @@ def keep_partial_parse(invocation_target: Path) -> None:
     produced = invocation_target / "partial_parse.msgpack"
     if not produced.exists():
         return
-    staged = dbt_parse_state_path().with_name(f".partial_parse.{uuid.uuid4().hex}.tmp")
-    shutil.copyfile(produced, staged)
-    os.replace(staged, dbt_parse_state_path())  # atomic: a reader sees old or new
+    replace_atomically(dbt_parse_state_path(), produced.read_bytes())
 
 
 def warm_up_great_expectations() -> None:

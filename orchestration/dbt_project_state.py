@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from datetime import datetime, timezone
 from pathlib import Path
 
+from orchestration.files import replace_atomically
 from orchestration.settings import REPO_ROOT, full_build_record_path
 
 # Everything dbt reads to build the warehouse, apart from the landed data.
@@ -38,13 +38,10 @@ def dbt_project_fingerprint(root: Path = REPO_ROOT) -> str:
 
 def record_full_build(fingerprint: str) -> None:
     """Remember that the warehouse was fully built from the project with this fingerprint."""
-    path = full_build_record_path()
-    staged = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    staged.write_text(json.dumps({
+    replace_atomically(full_build_record_path(), json.dumps({
         "dbt_project_fingerprint": fingerprint,
         "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-    }), encoding="utf-8")
-    os.replace(staged, path)
+    }))
 
 
 def last_full_build_fingerprint() -> str | None:

@@ -44,6 +44,7 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.files import replace_atomically
 from orchestration.landing.anonymise import respondent_keyer
 from orchestration.landing.body import Body, BodyLanding, Export, RecordsDisagree
 from orchestration.landing.codebook import AGGREGATE_AUDIENCES, Codebook, default_codebook
@@ -271,9 +272,7 @@ def remember_export_id(landed_dir: Path, path: Path, stat: dict | None, export_i
         return
     checks = _quick_checks(landed_dir)
     checks[path.name] = {**stat, "export_id": export_id}
-    staged = landed_dir / f".{QUICK_CHECK_FILE}.{os.getpid()}.tmp"
-    staged.write_text(json.dumps(checks, indent=1, sort_keys=True), encoding="utf-8")
-    os.replace(staged, landed_dir / QUICK_CHECK_FILE)
+    replace_atomically(landed_dir / QUICK_CHECK_FILE, json.dumps(checks, indent=1, sort_keys=True))
 
 
 def land_file(path: Path, landed_dir: Path, *, salt: str, codebook: Codebook | None = None,

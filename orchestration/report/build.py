@@ -19,6 +19,7 @@ from datetime import datetime
 from html import escape
 from pathlib import Path
 
+from orchestration.files import replace_atomically
 from orchestration.report.data import (
     CHECK_KINDS,
     RECONCILIATION_RULE,
@@ -815,9 +816,7 @@ def write_report(warehouse: Path, out_dir: Path) -> BuiltReport:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / "index.html"
-    tmp = path.with_suffix(".html.tmp")
-    tmp.write_text(html, encoding="utf-8")
-    tmp.replace(path)
+    replace_atomically(path, html)
     return BuiltReport(path=path, chart_count=chart_count)
 
 
