@@ -59,17 +59,23 @@ def built_warehouse(tmp_path_factory) -> Build:
     patch.undo()
 
 
-@pytest.fixture()
-def dbt_project_copy(built_warehouse, tmp_path) -> Path:
-    """A copy of the dbt project (`project/`) and of the built data folder (`data/`), to
-    edit and rebuild with `run_dbt`."""
+def copy_dbt_project(folder: Path) -> Path:
+    """The dbt project's files (orchestration.dbt_project_state.DBT_PROJECT_FILES) copied into `folder`."""
     from orchestration.dbt_project_state import DBT_PROJECT_FILES
     from orchestration.settings import REPO_ROOT
 
     for name in DBT_PROJECT_FILES:
-        source, target = REPO_ROOT / name, tmp_path / "project" / name
+        source, target = REPO_ROOT / name, folder / name
         target.parent.mkdir(parents=True, exist_ok=True)
         (shutil.copytree if source.is_dir() else shutil.copyfile)(source, target)
+    return folder
+
+
+@pytest.fixture()
+def dbt_project_copy(built_warehouse, tmp_path) -> Path:
+    """A copy of the dbt project (`project/`) and of the built data folder (`data/`), to
+    edit and rebuild with `run_dbt`."""
+    copy_dbt_project(tmp_path / "project")
     shutil.copytree(built_warehouse.path.parent, tmp_path / "data")
     return tmp_path
 

@@ -9,21 +9,18 @@ import shutil
 import pytest
 
 from orchestration.dbt_project_state import (
-    DBT_PROJECT_FILES,
     dbt_project_fingerprint,
     last_full_build_fingerprint,
     record_full_build,
 )
 from orchestration.sensors import export_state
 from orchestration.settings import REPO_ROOT
+from tests.conftest import copy_dbt_project
 
 
 @pytest.fixture()
 def project_copy(tmp_path):
-    for name in DBT_PROJECT_FILES:
-        source, target = REPO_ROOT / name, tmp_path / name
-        (shutil.copytree if source.is_dir() else shutil.copyfile)(source, target)
-    return tmp_path
+    return copy_dbt_project(tmp_path)
 
 
 def test_the_fingerprint_follows_every_kind_of_project_file(project_copy):
