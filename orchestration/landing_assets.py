@@ -1,4 +1,5 @@
-"""Landing of respondent exports as a Dagster asset, with its own checks, and its sensor."""
+"""Landing of respondent exports as a Dagster asset, with its own checks (its sensor:
+orchestration/sensors.py)."""
 
 import re
 from pathlib import Path
