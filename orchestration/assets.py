@@ -22,13 +22,16 @@ from orchestration.settings import dbt_parse_state_path, dbt_run_results_path, l
 
 
 def salt_fingerprint() -> str:
-    """A short, irreversible fingerprint of the respondent salt (none before any landing)."""
-    import hashlib
+    """A short, irreversible fingerprint of the respondent salt (none before any landing).
+
+    Only for files landed before the landing wrote `landing_id` into them (the staging
+    models fall back to it); dbt by hand needs no variable."""
+    from orchestration.landing.salt import salt_fingerprint as fingerprint
 
     path = salt_path()
     if not path.exists():
         return "unsalted"
-    return hashlib.sha256(path.read_bytes().strip()).hexdigest()[:12]
+    return fingerprint(path.read_text(encoding="utf-8"))
 
 
 FAILED_BUILDS_KEPT = 5

@@ -60,5 +60,19 @@ def landed_dir() -> Path:
 
 
 def salt_path() -> Path:
-    """The secret salt of respondent keys: never in git, never in the warehouse."""
+    """The secret salt of respondent keys: never in git, never in the data folder or the
+    warehouse (a copy of data/ must not carry it; `make clean` must not lose it).
+
+    `TENDENSEN_SALT_FILE`, else `$XDG_CONFIG_HOME/tendensen/respondent_salt` (by default
+    `~/.config/tendensen/respondent_salt`). Tests set the variable: they never touch the home.
+    """
+    configured = os.environ.get("TENDENSEN_SALT_FILE")
+    if configured:
+        return Path(configured).expanduser()
+    config = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    return config / "tendensen" / "respondent_salt"
+
+
+def legacy_salt_path() -> Path:
+    """Where versions before the salt moved out of data/ kept it (moved at the next landing)."""
     return data_dir() / ".respondent_salt"

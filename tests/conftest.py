@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,10 @@ import pytest
 
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+# The respondent salt lives in the home folder by default (orchestration.settings.salt_path):
+# tests never touch it; every pipeline of the session (and its subprocesses) uses this one.
+os.environ["TENDENSEN_SALT_FILE"] = str(
+    Path(tempfile.mkdtemp(prefix="tendensen-test-salt-")) / "respondent_salt")
 
 
 def pytest_sessionstart(session):

@@ -24,6 +24,7 @@ import pytest
 import orchestration.landing.land as land_module
 from orchestration.landing import LandingError, land_file
 from orchestration.landing.anonymise import FIXED_COLUMNS, load_or_create_salt, respondent_key
+from orchestration.landing.salt import salt_fingerprint
 from orchestration.landing.codebook import (
     CODEBOOK_DIR,
     build_codebook,
@@ -122,7 +123,7 @@ def test_lands_answers_respondents_and_an_empty_quarantine(tmp_path, src):
             str(tmp_path / "landed/quarantine/2021__business.parquet")]).fetchall()
     assert [(c[0], c[1]) for c in schema] == [
         ("export_id", "VARCHAR"), ("export_file", "VARCHAR"), ("row_number", "INTEGER"),
-        ("column_number", "INTEGER"), ("column_name", "VARCHAR"), ("raw_value", "VARCHAR"),
+        ("column_number", "INTEGER"), ("column_name", "VARCHAR"), ("redacted_value", "VARCHAR"),
         ("reason", "VARCHAR")]
     (line,) = log_lines(tmp_path)
     assert (line["export_file"], line["action"], line["respondents"], line["answers"],
@@ -313,8 +314,8 @@ def test_unknown_answer_label_quarantines_that_row_only(tmp_path, src):
     reason = 'unknown answer label for question "org_size_worldwide"'
     assert f'{NAME}, row 4, column 10 "{Q_SIZE} | Response": quarantined: {reason}' in report.messages
     assert rows(tmp_path, "quarantine", columns="export_file, row_number, column_number, "
-                "column_name, raw_value, reason") == [
-        (NAME, 4, 10, f"{Q_SIZE} | Response", "Ongeveer 300", reason)]
+                "column_name, redacted_value, reason") == [
+        (NAME, 4, 10, f"{Q_SIZE} | Response", "(redacted: text of 12 character(s))", reason)]
     assert len(rows(tmp_path, "respondents")) == 2
 
 
@@ -322,7 +323,7 @@ def test_duplicate_respondent_id_keeps_the_first(tmp_path, src):
     report = land(tmp_path, write(src, [person(1), person(2), person(1, size="Minder dan 100")]))
     assert (report.respondents, report.quarantined) == (2, 1)
     assert rows(tmp_path, "quarantine", columns="row_number, column_number, column_name, "
-                "raw_value, reason") == [
+                "redacted_value, reason") == [
         (5, 1, "Respondent ID", None, "duplicate Respondent ID (first seen on row 3)")]
     assert f'{NAME}, row 5, column 1 "Respondent ID": quarantined: duplicate Respondent ID ' \
            "(first seen on row 3)" in report.messages
@@ -335,7 +336,7 @@ def test_truncated_last_line_is_quarantined(tmp_path, src):
     report = land(tmp_path, path)
     assert (report.respondents, report.quarantined) == (1, 1)
     assert rows(tmp_path, "quarantine", columns="row_number, column_number, column_name, "
-                "raw_value, reason") == [
+                "redacted_value, reason") == [
         (4, 6, "Email Address", None, f"truncated line: 5 of {N_FIELDS} fields")]
     assert f'{NAME}, row 4, column 6 "Email Address": quarantined: truncated line: 5 of ' \
            f"{N_FIELDS} fields" in report.messages
@@ -347,18 +348,19 @@ def test_more_ticks_than_max_choices_is_quarantined(tmp_path, src):
     column_name = f"{Q_REASONS} | {REASONS[3]}"
     reason = '4 options ticked for question "ld_tech_reasons" (max_choices 3)'
     assert rows(tmp_path, "quarantine", columns="row_number, column_number, column_name, "
-                "raw_value, reason") == [(3, 14, column_name, REASONS[3], reason)]
+                "redacted_value, reason") == [(3, 14, column_name, REASONS[3], reason)]
     assert f'{NAME}, row 3, column 14 "{column_name}": quarantined: {reason}' in report.messages
 
 
 @pytest.mark.parametrize("cell", ["=SUM(A1:A9)", "+32 470 00 00 00", "-1", "@IMPORT('x')",
                                   '=HYPERLINK("http://example.invalid","klik")'])
-def test_formula_like_unknown_cells_are_quarantined_as_exact_text(tmp_path, src, cell):
+def test_formula_like_unknown_cells_are_quarantined_redacted(tmp_path, src, cell):
     report = land(tmp_path, write(src, [person(1, size=cell)]))
     assert report.quarantined == 1
     reason = ('unknown answer label for question "org_size_worldwide"; the cell starts with '
               f'"{cell[0]}" and is kept as text, never evaluated')
-    assert rows(tmp_path, "quarantine", columns="raw_value, reason") == [(cell, reason)]
+    assert rows(tmp_path, "quarantine", columns="redacted_value, reason") == [
+        (f"(redacted: text of {len(cell)} character(s))", reason)]
     # the log is a CSV that people open in spreadsheets: nothing in it starts a formula
     assert not any(value.startswith(("=", "+", "-", "@"))
                    for line in log_lines(tmp_path) for value in line.values())
@@ -404,10 +406,29 @@ def test_no_personal_data_or_free_text_is_written_anywhere(tmp_path, src):
         assert secret.encode() not in written, secret
     with duckdb.connect() as con:
         values = con.execute("""
-            select string_agg(coalesce(raw_value, '') || column_name || reason, ' ')
+            select string_agg(coalesce(redacted_value, '') || column_name || reason, ' ')
             from read_parquet(?)""", [str(tmp_path / "landed/quarantine/2021__business.parquet")]
         ).fetchone()[0]
-    assert "Onbekend" in values and not any(secret in values for secret in secrets)
+    assert "Onbekend" not in values and not any(secret in values for secret in secrets)
+    assert "(redacted: text of 8 character(s))" in values
+
+
+@pytest.mark.parametrize("typed", ["jan.peeters@example.invalid", "Jan Peeters",
+                                   "+32 470 12 34 56", "BE71 0961 2345 6769", "192.0.2.44"])
+def test_free_text_typed_into_an_answer_column_is_never_stored(tmp_path, src, typed):
+    report = land(tmp_path, write(src, [person(1), person(2, size=typed)]))
+    assert (report.respondents, report.quarantined) == (1, 1)
+    assert rows(tmp_path, "quarantine", columns="row_number, column_number, redacted_value") == [
+        (4, 10, f"(redacted: text of {len(typed)} character(s))")]
+    written = b"".join(p.read_bytes() for p in (tmp_path / "landed").rglob("*") if p.is_file())
+    assert typed.encode() not in written
+    assert not any(typed in message for message in report.messages)
+
+
+def test_a_number_in_an_answer_column_keeps_its_shape_only(tmp_path, src):
+    land(tmp_path, write(src, [person(1, size="3")]))  # a "Numerical value" export's cell
+    assert rows(tmp_path, "quarantine", columns="redacted_value") == [
+        ("(redacted: a number of 1 digit(s))",)]
 
 
 # --------------------------------------------------------------------------- idempotency
@@ -580,7 +601,7 @@ def landed(tmp_path, stem="2021__business"):
 
 
 TRICKY_QUARANTINE = [
-    (7, 10, f"{Q_SIZE} | Response", "Ongeveer 300",
+    (7, 10, f"{Q_SIZE} | Response", "(redacted: text of 12 character(s))",
      'unknown answer label for question "org_size_worldwide"'),
     (10, 1, "Respondent ID", None, "duplicate Respondent ID (first seen on row 3)"),
     (12, 14, f"{Q_REASONS} | {REASONS[3]}", REASONS[3],
@@ -597,7 +618,7 @@ def test_line_numbers_blank_lines_and_row_problems_of_a_tricky_file(tmp_path, sr
                                    f"{NAME}, row 18: blank line skipped",
                                    f"{NAME}: 1 free-text (Open-Ended Response) column dropped"]
     assert rows(tmp_path, "quarantine", columns="row_number, column_number, column_name, "
-                "raw_value, reason") == TRICKY_QUARANTINE
+                "redacted_value, reason") == TRICKY_QUARANTINE
     keys = [respondent_key(SALT, "2021", "business", str(98765432100 + n)) for n in (1, 3, 7)]
     assert rows(tmp_path, "respondents", columns="respondent_key, language") == [
         (keys[0], "nl"), (keys[1], "nl"), (keys[2], "fr")]
@@ -631,8 +652,8 @@ def test_both_ways_of_reading_the_body_give_the_same_result(tmp_path, src, monke
     assert (other.respondents, other.answers, other.quarantined) == (
         direct.respondents, direct.answers, direct.quarantined)
     mine, theirs = landed(tmp_path / "other"), landed(tmp_path / "direct")
-    assert mine["answers"] == theirs["answers"][:0] + [
-        a[:-1] + (other.export_id,) for a in theirs["answers"]]
+    assert mine["answers"] == [a[:-2] + (other.export_id, f"{other.export_id}:{salt_fingerprint(SALT)}")
+                               for a in theirs["answers"]]
     assert [q[2:] for q in mine["quarantine"]] == [q[2:] for q in theirs["quarantine"]]
 
 

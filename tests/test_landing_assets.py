@@ -6,38 +6,90 @@ import os
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from orchestration.landing_assets import personal_data_found
+from orchestration.warehouse import literal
 from orchestration.sensors import changed_exports, export_state
 
 KEY = "ab" * 32  # a sha256-shaped respondent key
 
 
-def write_landed(folder: Path, stem: str, respondent_key: str, raw_value: str) -> None:
+def write_landed(folder: Path, stem: str, respondent_key: str, redacted_value: str) -> None:
     for kind in ("respondents", "quarantine"):
         (folder / kind).mkdir(parents=True, exist_ok=True)
     with duckdb.connect() as con:
-        con.execute(f"copy (select ? as respondent_key, 'nl' as language) "
-                    f"to '{folder / 'respondents' / stem}.parquet' (format parquet)", [respondent_key])
-        con.execute(f"copy (select 1 as row_number, ? as raw_value) "
-                    f"to '{folder / 'quarantine' / stem}.parquet' (format parquet)", [raw_value])
+        con.execute(f"copy (select ?::varchar as respondent_key, 'nl' as language) "
+                    f"to {literal(str(folder / 'respondents' / (stem + '.parquet')))} (format parquet)",
+                    [respondent_key])
+        con.execute(f"copy (select 1 as row_number, ?::varchar as redacted_value) "
+                    f"to {literal(str(folder / 'quarantine' / (stem + '.parquet')))} (format parquet)",
+                    [redacted_value])
 
 
-def test_an_email_an_ip_or_a_clear_text_key_is_found(tmp_path):
-    write_landed(tmp_path, "2021__business", KEY, "mail me: jan@example.invalid")
-    write_landed(tmp_path, "2021__aanbieders", "Jan Tester", "192.0.2.7")
+PLANTED = {
+    "e-mail address": "mail me: jan.peeters@example.invalid",
+    "IPv4 address": "from 192.0.2.7",
+    "IPv6 address": "2001:db8:85a3::8a2e:370:7334",
+    "IBAN": "BE71 0961 2345 6769",
+    "phone number": "bel +32 470 12 34 56",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(PLANTED))
+def test_personal_data_is_found_and_reported_without_the_value(tmp_path, kind):
+    write_landed(tmp_path, "2021__business", KEY, "(redacted: text of 8 character(s))")
+    write_landed(tmp_path, "2021__aanbieders", KEY, PLANTED[kind])
     found = personal_data_found(tmp_path)
-    assert any("2021__business.parquet:raw_value" in item and "jan@example.invalid" in item for item in found)
-    assert any("2021__aanbieders.parquet:raw_value" in item and "192.0.2.7" in item for item in found)
-    assert any("not a hash: 'Jan Tester'" in item for item in found)
+    assert f"quarantine/2021__aanbieders.parquet, column redacted_value: 1 value(s) " \
+           f"that look like {'an' if kind[0] in 'eI' else 'a'} {kind}" in found
+    assert all(item.startswith("quarantine/2021__aanbieders.parquet") for item in found)
+    assert not any(part in item for item in found for part in PLANTED[kind].split() if len(part) > 3)
 
 
-def test_the_scan_can_be_limited_to_the_files_one_run_wrote(tmp_path):
-    write_landed(tmp_path, "2021__business", KEY, "jan@example.invalid")
-    write_landed(tmp_path, "2025__business", KEY, "Onbekend antwoord")
-    assert personal_data_found(tmp_path, stems={"2025__business"}) == []
-    assert len(personal_data_found(tmp_path, stems={"2021__business"})) == 1
-    assert personal_data_found(tmp_path, stems=set()) == []
+@pytest.mark.parametrize("national", ["0470 12 34 56", "02/123.45.67", "0612345678"])
+def test_national_phone_numbers_are_found(tmp_path, national):
+    write_landed(tmp_path, "2021__business", KEY, national)
+    assert len(personal_data_found(tmp_path)) == 1
+
+
+def test_shapes_labels_and_hashes_are_not_personal_data(tmp_path):
+    write_landed(tmp_path, "2021__business", KEY, "(redacted: a number of 11 digit(s))")
+    write_landed(tmp_path, "2021__aanbieders", KEY, "Tussen 100 en 499 medewerkers")
+    assert personal_data_found(tmp_path) == []
+
+
+def test_a_clear_text_key_is_found_without_its_value(tmp_path):
+    write_landed(tmp_path, "2021__business", "Jan Tester", "x")
+    assert personal_data_found(tmp_path) == [
+        "respondents/2021__business.parquet, column respondent_key: 1 value(s) that are not a sha256 hash"]
+
+
+def test_the_exports_own_names_are_found(tmp_path):
+    export = tmp_path / "landing" / "2021_business.csv"
+    export.parent.mkdir()
+    fixed = ",".join(["Respondent ID", "Collector ID", "Start Date", "End Date", "IP Address",
+                      "Email Address", "First Name", "Last Name", "Custom Data 1"])
+    export.write_text(f"{fixed},Vraag\n,,,,,,,,,Response\n"
+                      "1,2,x,x,192.0.2.1,a@example.invalid,Marieke,Van den Broeck,,Ja\n"
+                      "3,4,x,x,192.0.2.2,b@example.invalid,Synthetic,Respondent 7,,Ja\n",
+                      encoding="utf-8")
+    landed = tmp_path / "landed"
+    write_landed(landed, "2021__business", KEY, "groeten van marieke van den broeck")
+    write_landed(landed, "2021__aanbieders", KEY, "2021_business_synthetic.csv")  # a first name alone
+    (landed / "landing_log.csv").write_text("landed_at,message\nx,Respondent 7 said hi\n")
+    assert personal_data_found(landed, [export]) == [
+        "quarantine/2021__business.parquet, column redacted_value: 1 value(s) holding a name of "
+        "the exports' First Name / Last Name columns",
+        "landing_log.csv, line 2: 1 value(s) holding a name of the exports' First Name / Last "
+        "Name columns"]
+
+
+def test_the_landing_log_is_scanned(tmp_path):
+    write_landed(tmp_path, "2021__business", KEY, "x")
+    (tmp_path / "landing_log.csv").write_text("landed_at,message\nx,oops jan@example.invalid\n")
+    assert personal_data_found(tmp_path) == [
+        "landing_log.csv, line 2: looks like it holds an e-mail address"]
 
 
 def test_the_sensor_sees_new_and_changed_exports_only(tmp_path):

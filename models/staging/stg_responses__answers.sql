@@ -6,7 +6,7 @@ with source as (
     select * from {{ landed_parquet('answers',
         'null::varchar as respondent_key, null::varchar as edition_id, null::varchar as audience,
          null::varchar as question_id, null::varchar as item_id, null::varchar as option_id,
-         null::boolean as is_synthetic, null::varchar as export_id') }}
+         null::boolean as is_synthetic, null::varchar as export_id, null::varchar as landing_id') }}
 )
 
 select
@@ -18,6 +18,8 @@ select
     question_id || '/' || option_id                                         as option_key,
     is_synthetic,
     export_id,
-    -- the export as landed with this salt: a new salt re-keys every respondent
-    export_id || ':' || '{{ var("salt_fingerprint", "unsalted") }}'   as landing_id
+    -- the export as landed with one salt (export_id:salt fingerprint), written by the landing,
+    -- so that dbt by hand gives the same ids as the pipeline; files landed before the landing
+    -- wrote it fall back to the fingerprint Dagster passes (the landing adds it at its next run)
+    coalesce(landing_id, export_id || ':' || '{{ var("salt_fingerprint", "unsalted") }}')   as landing_id
 from source

@@ -4,7 +4,7 @@
 with source as (
     select * from {{ landed_parquet('quarantine',
         'null::varchar as export_id, null::varchar as export_file, null::integer as row_number,
-         null::integer as column_number, null::varchar as column_name, null::varchar as raw_value,
+         null::integer as column_number, null::varchar as column_name, null::varchar as redacted_value,
          null::varchar as reason') }}
 )
 
@@ -16,6 +16,6 @@ select
     row_number,
     column_number,
     column_name,
-    raw_value,
+    redacted_value,
     reason
 from source

@@ -69,6 +69,7 @@ class Export:
     edition_id: str
     audience: str
     is_synthetic: bool
+    landing_id: str  # export_id:salt fingerprint (orchestration/landing/salt.py)
 
 
 @dataclass
@@ -260,6 +261,17 @@ def _map_suspect_rows(con: duckdb.DuckDBPyConnection, layout: Layout, codebook: 
         con.execute("alter table rows_fixed rename to rows")
 
 
+# What the quarantine keeps of an offending cell. A cell that is not a codebook label may be
+# anything a respondent typed (a name, an e-mail, a phone number): only its shape is kept,
+# enough to tell a "Numerical value" export (digits) from text; the row and column point to
+# the cell in the export itself. A surplus tick (phase 2) is a codebook label: kept as it is.
+REDACTED = """case when p.raw_value is null then null
+                    when p.phase = 2 then p.raw_value
+                    when regexp_full_match(p.raw_value, '[0-9]+')
+                    then format('(redacted: a number of {} digit(s))', length(p.raw_value))
+                    else format('(redacted: text of {} character(s))', length(p.raw_value)) end"""
+
+
 def _problems(con: duckdb.DuckDBPyConnection, records: RecordIndex, layout: Layout,
               limit: int) -> Body:
     """Step 3: the table `problems` (one row per offending cell, with its line and the column's
@@ -328,7 +340,7 @@ def _problems(con: duckdb.DuckDBPyConnection, records: RecordIndex, layout: Layo
     con.execute("""
         create temp table quarantine_raw as
         select l.line::integer as row_number, p.column_number::integer as column_number,
-               n.column_name, p.raw_value,
+               n.column_name, """ + REDACTED + """ as redacted_value,
                coalesce(p.reason, format('duplicate Respondent ID (first seen on row {})',
                                          f.line)) as reason,
                p.r, p.phase
@@ -338,7 +350,7 @@ def _problems(con: duckdb.DuckDBPyConnection, records: RecordIndex, layout: Layo
     body.quarantined, body.n_problems = con.execute(
         "select count(distinct r), count(*) from problems").fetchone()
     body.problems = [Problem(*row) for row in con.execute(f"""
-        select row_number, column_number, column_name, raw_value, reason from quarantine_raw
+        select row_number, column_number, column_name, redacted_value, reason from quarantine_raw
         order by r, phase, column_number limit {int(limit)}""").fetchall()]
     return body
 
@@ -375,21 +387,23 @@ def _write(con: duckdb.DuckDBPyConnection, layout: Layout, lids: list[tuple[int,
     audience = constant("audience", export.audience)
     synthetic = f"{'true' if export.is_synthetic else 'false'} as is_synthetic"
     export_id = constant("export_id", export.export_id)
+    landing = constant("landing_id", export.landing_id)
     language = _enum(con, "language_t", ["nl", "fr"])
     queries = {
         "answers": f"""
             select key as respondent_key, {edition}, {audience}, {ids(0, "question_id")},
-                   {ids(1, "item_id")}, {ids(2, "option_id")}, {synthetic}, {export_id}
+                   {ids(1, "item_id")}, {ids(2, "option_id")}, {synthetic}, {export_id},
+                   {landing}
             from (select key, unnest(lids) as lid from rows where not bad)""",
         "respondents": f"""
             select key as respondent_key, {edition}, {audience},
                    (case when fr > nl then 'fr' when nl > fr then 'nl'
                          else {literal(layout.language)} end)::{language} as language,
-                   {synthetic}, {export_id}
+                   {synthetic}, {export_id}, {landing}
             from rows where not bad""",
         "quarantine": f"""
             select {literal(export.export_id)} as export_id, {literal(export.file)} as export_file,
-                   row_number, column_number, column_name, raw_value, reason
+                   row_number, column_number, column_name, redacted_value, reason
             from quarantine_raw order by row_number, column_number""",
     }
     for kind, query in queries.items():

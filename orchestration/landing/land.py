@@ -49,6 +49,7 @@ from orchestration.landing.anonymise import respondent_keyer
 from orchestration.landing.body import Body, BodyLanding, Export, RecordsDisagree
 from orchestration.landing.codebook import AGGREGATE_AUDIENCES, Codebook, default_codebook
 from orchestration.landing.records import canonical_copy
+from orchestration.landing.salt import landing_id, records_landing_id
 from orchestration.landing.surveymonkey import (
     FORMULA_PREFIXES,
     LandingError,
@@ -319,6 +320,8 @@ def _land_via(staging: Path, path: Path, landed_dir: Path, salt: str, codebook: 
     except LandingError as error:
         target, target_error = None, error
     previous = current_export_ids(landed_dir, target) if target else set()
+    # landed before the files recorded their salt (landing_id): land again, once, to add it
+    force = force or (bool(previous) and not records_landing_id(_paths(landed_dir, target)["respondents"]))
     if target is not None and not force and len(previous) == 1:
         remembered = remembered_export_id(landed_dir, path)
         if remembered is not None and previous == {remembered}:
@@ -357,7 +360,7 @@ def _land_via(staging: Path, path: Path, landed_dir: Path, salt: str, codebook: 
         staged = {kind: str(staging / f"{kind}.parquet")
                   for kind in ("answers", "respondents", "quarantine")}
         export = Export(file, probe.export_id, target.edition_id, target.audience,
-                        target.is_synthetic)
+                        target.is_synthetic, landing_id(probe.export_id, salt))
         body = _land_body(path, probe, layout, codebook, export,
                           salt + target.edition_id + target.audience, staging, staged,
                           early.body if early.fits(probe) else None)

@@ -75,14 +75,15 @@ class LandingError(Exception):
 class Problem:
     """One offending cell of a respondent row; the row is quarantined because of it.
 
-    raw_value is None where the cell may identify a person (fixed columns, free text) or
-    where there is no cell (truncated line).
+    redacted_value is None where the cell may identify a person (fixed columns, free text) or
+    where there is no cell (truncated line); else the cell's shape, never its text, unless it
+    is a codebook label (body.REDACTED).
     """
 
     row_number: int
     column_number: int | None
     column_name: str | None
-    raw_value: str | None
+    redacted_value: str | None
     reason: str
 
     def message(self, file: str) -> str:
