@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: install run test dev docs report bench dbt-parse clean
+.PHONY: install run rebuild test dev docs report bench dbt-parse clean
 
 # Re-install only when the pinned dependencies change.
 $(STAMP): pyproject.toml
@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 $(DAGSTER_HOME)/dagster.yaml: orchestration/dagster.yaml
-	mkdir -p $(DAGSTER_HOME)
+	mkdir -p -m 700 $(DAGSTER_HOME)
 	cp orchestration/dagster.yaml $@
 
 # dagster-dbt reads target/manifest.json: re-parse only when the dbt project changed.
@@ -32,6 +32,10 @@ dbt-parse: target/manifest.json
 ## Build and validate the warehouse end to end through Dagster.
 run: install dbt-parse $(DAGSTER_HOME)/dagster.yaml
 	$(PY) -m orchestration.run
+
+## A damaged warehouse: move it aside and build it again (landed exports and salt are kept).
+rebuild: install dbt-parse $(DAGSTER_HOME)/dagster.yaml
+	$(PY) -m orchestration.rebuild
 
 ## Run the whole test suite (tests/conftest.py parses the dbt project first).
 ## The report test renders the page in Debian's Chromium, installed here if missing.
@@ -51,7 +55,7 @@ bench: install dbt-parse
 
 ## Open the Dagster UI on http://localhost:3000 (asset graph, checks, schedule, sensor).
 dev: install dbt-parse $(DAGSTER_HOME)/dagster.yaml
-	$(VENV)/bin/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
+	umask 077 && $(VENV)/bin/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
 
 ## Generate the dbt docs (every public model and column described) and serve them on :8080.
 docs: install dbt-parse

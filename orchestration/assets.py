@@ -18,7 +18,14 @@ from orchestration.dbt_project_state import (
 )
 from orchestration.files import replace_atomically
 from orchestration.project import tendensen_project
-from orchestration.settings import dbt_parse_state_path, dbt_run_results_path, landed_dir, salt_path
+from orchestration.settings import (
+    data_dir,
+    dbt_parse_state_path,
+    dbt_run_results_path,
+    landed_dir,
+    salt_path,
+    warehouse_path,
+)
 
 
 def salt_fingerprint() -> str:
@@ -106,10 +113,25 @@ def refuse_partial_build_of_a_changed_project(fingerprint: str) -> None:
             "models. Run the build_warehouse job (make run); the landing sensor does so itself."))
 
 
+def prepare_data_folder(context: AssetExecutionContext) -> None:
+    """Before dbt opens the warehouse: refuse a damaged one with the command that rebuilds it,
+    remove what killed runs left, and keep the data folder private (orchestration/faults.py)."""
+    from orchestration.faults import close_folder, remove_leftovers, warehouse_damage
+
+    damage = warehouse_damage(warehouse_path())
+    if damage:
+        raise dg.Failure(description=damage)
+    close_folder(data_dir())
+    removed = remove_leftovers(data_dir())
+    if removed:
+        context.log.info(f"Removed {len(removed)} leftover(s) of interrupted runs: {', '.join(removed)}")
+
+
 @dbt_assets(manifest=tendensen_project.manifest_path, project=tendensen_project)
 def tendensen_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource):
     """`dbt build`: seeds, models and their tests in dependency order (all of them, or the
     subset a job selected: dagster-dbt passes it to dbt as `--select`)."""
+    prepare_data_folder(context)
     selected = context.selected_asset_keys
     full_build = selected >= tendensen_dbt_assets.keys
     fingerprint = dbt_project_fingerprint()

@@ -27,7 +27,7 @@ import duckdb
 PATTERNS = {
     "e-mail address": r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+",
     "IPv4 address": r"\b(?:[0-9]{1,3}\.){3}[0-9]{1,3}\b",
-    "IPv6 address": r"\b(?:[0-9A-Fa-f]{1,4}:){3,7}[0-9A-Fa-f]{1,4}\b",
+    "IPv6 address": r"\b[0-9A-Fa-f]{1,4}(?:::?[0-9A-Fa-f]{1,4}){3,7}\b",
     "IBAN": r"\b[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]){11,30}\b",
     # international (+32 470 12 34 56, 0031 6 ...) or Belgian/Dutch national (0470 12 34 56,
     # 02/123.45.67, 0612345678)

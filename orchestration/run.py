@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from orchestration.settings import data_dir, dbt_run_results_path, parquet_dir, serving_path, warehouse_path
+from orchestration.faults import warehouse_damage
 from orchestration.summary import EXAMPLE_QUERY, dbt_test_results, format_counts
 from orchestration.warehouse import table_row_counts
 
@@ -65,6 +66,10 @@ def main() -> int:
 
     path = warehouse_path()
     path.parent.mkdir(parents=True, exist_ok=True)
+    damage = warehouse_damage(path)
+    if damage:  # a sentence and the command, not dbt's traceback (orchestration/faults.py)
+        print(damage)
+        return 1
     print(f"Building the warehouse at {path} ...", flush=True)
     # An in-memory Dagster instance: persisting ~200 dbt events adds seconds to a run that
     # should take a few; runs started from `make dev` are kept in its run history.

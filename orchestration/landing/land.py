@@ -297,7 +297,8 @@ def _land(path: Path, landed_dir: Path, salt: str, codebook: Codebook, force: bo
           report: LandingReport) -> None:
     respondent_keyer(salt, "", "")  # refuse an empty salt before touching anything
     landed_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".landing-", dir=landed_dir))
+    # the PID lets the next run tell a killed landing's folder from one in use (faults.py)
+    staging = Path(tempfile.mkdtemp(prefix=f".landing-{os.getpid()}-", dir=landed_dir))
     try:
         _land_via(staging, path, landed_dir, salt, codebook, force, report)
     finally:

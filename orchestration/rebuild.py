@@ -1,0 +1,26 @@
+"""`make rebuild`: move the warehouse aside and build it again from the seeds and data/landed.
+
+For a damaged warehouse (a truncated file, a disk error): the landed exports, the salt and
+the serving copy are kept; the old file stays beside the new one as
+`warehouse.duckdb.damaged-<time>` for whoever wants to recover its audit history.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from orchestration.faults import set_aside
+from orchestration.settings import warehouse_path
+
+
+def main() -> int:
+    from orchestration import run
+
+    aside = set_aside(warehouse_path())
+    if aside is not None:
+        print(f"Moved the warehouse aside to {aside}; building it again from the seeds and data/landed.")
+    return run.main()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
