@@ -39,6 +39,18 @@ def print_checks_summary(path: Path, run_id: str) -> None:
     print(f"  Data docs: {data_dir() / 'gx_docs' / 'index.html'}")
 
 
+def print_failure_reasons(result) -> None:
+    """What the failed steps and blocking checks said (e.g. the salt or a damaged warehouse),
+    so that the advice is in the summary, not only in the log above it."""
+    for event in result.all_events:
+        if event.event_type_value == "ASSET_CHECK_EVALUATION":
+            evaluation = event.event_specific_data
+            if not evaluation.passed and evaluation.severity.value == "ERROR" and evaluation.description:
+                print(f"  check {evaluation.check_name}: {evaluation.description}")
+        elif event.is_step_failure and event.step_failure_data.user_failure_data is not None:
+            print(f"  {event.step_key}: {event.step_failure_data.user_failure_data.description}")
+
+
 def print_serving_status(published: bool) -> None:
     serving = serving_path()
     if published:
@@ -90,6 +102,7 @@ def main() -> int:
     if not result.success:
         failed = [event.step_key for event in result.all_events if event.is_step_failure]
         print(f"\nThe build FAILED (failed steps: {', '.join(failed) or 'see the log above'}).")
+        print_failure_reasons(result)
         return 1
     print_how_to_query()
     return 0

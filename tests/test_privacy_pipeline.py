@@ -158,7 +158,9 @@ def test_dbt_by_hand_rekeys_nothing_and_the_next_run_rewrites_nothing(pipeline):
     assert publish["landings_written"].value == 0 and publish["landings_linked"].value > 0
 
 
-def test_a_leak_in_an_unchanged_landing_fails_every_run_without_copying_the_value(pipeline):
+def test_a_leak_in_an_unchanged_landing_fails_every_run_without_copying_the_value(pipeline, capsys):
+    from orchestration.run import print_failure_reasons
+
     quarantine = pipeline.data / "landed" / "quarantine" / "2021__werknemers.parquet"
     leaked = "leaked.value@example.invalid"
     with duckdb.connect() as con:  # as an earlier version of the landing wrote it: the cell itself
@@ -175,5 +177,21 @@ def test_a_leak_in_an_unchanged_landing_fails_every_run_without_copying_the_valu
         assert not check.passed
         assert "quarantine/2021__werknemers.parquet, column redacted_value: 1 value(s) that look like " \
                "an e-mail address" in check.description
+    print_failure_reasons(result)  # what `make run` prints under "The build FAILED"
+    assert "check no_personal_data_landed: 1 finding(s) in" in capsys.readouterr().out
     assert not [path for path in pipeline.files() if path.parent.name != "quarantine"
                 and leaked.encode() in path.read_bytes()]
+
+
+def test_a_lost_salt_stops_the_landing_with_advice(pipeline, monkeypatch, capsys, tmp_path):
+    from orchestration.run import print_failure_reasons
+
+    monkeypatch.setenv("TENDENSEN_SALT_FILE", str(tmp_path / "not_there" / "respondent_salt"))
+    result = pipeline.run()
+    assert not result.success
+    print_failure_reasons(result)
+    out = capsys.readouterr().out
+    assert f"landing__responses: The respondent salt {tmp_path / 'not_there' / 'respondent_salt'} " \
+           "does not exist, but" in out
+    assert "Restore that salt file" in out
+    assert not (tmp_path / "not_there" / "respondent_salt").exists()
