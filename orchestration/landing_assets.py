@@ -82,8 +82,9 @@ def landed_responses(context: AssetExecutionContext, config: LandingConfig):
     yield dg.AssetCheckResult(
         check_name="no_personal_data_landed", passed=not leaks,
         description=(f"{len(leaks)} finding(s) in {landed_dir()}: " + "; ".join(leaks[:20])
-                     + ". Delete the named landed files (and fix what put the data there) before "
-                       "running again.") if leaks else None,
+                     + ". Nothing was built or published. Delete the named landed files (the next "
+                       "run lands their exports again) and find what put the data there.")
+        if leaks else None,
         metadata={"found": dg.MetadataValue.json(leaks[:20]), "findings": len(leaks)})
     yield dg.AssetCheckResult(
         check_name="no_rejected_exports", passed=not rejected, severity=dg.AssetCheckSeverity.WARN,

@@ -6,7 +6,6 @@ so every test that reads the marts reads what the pipeline really produced.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
@@ -86,18 +85,13 @@ def dbt_project_copy(built_warehouse, tmp_path) -> Path:
 
 
 def run_dbt(root: Path, command: str, *select: str) -> subprocess.CompletedProcess:
-    """`dbt <command> --select ...` on a `dbt_project_copy`, with the vars the Dagster asset passes."""
-    from orchestration.assets import salt_fingerprint
-
+    """`dbt <command> --select ...` on a `dbt_project_copy`, as by hand: no `--vars` (the landed
+    files carry their landing_id; landed_dir defaults to landed/ beside WAREHOUSE_PATH)."""
     data = root / "data"
     env = {**os.environ, "WAREHOUSE_PATH": str(data / "warehouse.duckdb")}
-    patch = pytest.MonkeyPatch()
-    patch.setenv("WAREHOUSE_PATH", env["WAREHOUSE_PATH"])  # salt_fingerprint reads the copy's salt
-    dbt_vars = {"landed_dir": str(data / "landed"), "salt_fingerprint": salt_fingerprint()}
-    patch.undo()
     executable = Path(sys.executable).parent / "tendensen-dbt"
     return subprocess.run(
-        [str(executable), command, "--select", *select, "--vars", json.dumps(dbt_vars),
+        [str(executable), command, "--select", *select,
          "--project-dir", str(root / "project"), "--profiles-dir", str(root / "project"),
          "--target-path", str(root / "target"), "--log-path", str(root / "logs")],
         capture_output=True, text=True, env=env)
