@@ -9,6 +9,7 @@ import os
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import duckdb
@@ -136,7 +137,7 @@ def test_what_the_pipeline_writes_is_private(pipeline):
     assert public == []
 
 
-def test_dbt_by_hand_rekeys_nothing_and_the_next_run_rewrites_nothing(pipeline):
+def test_dbt_by_hand_rekeys_nothing_and_the_next_run_rewrites_nothing_and_cleans_up(pipeline):
     before = pipeline.rows("select distinct landing_id, loaded_at from marts.dim_respondent order by 1")
     scratch = pipeline.root / "by_hand"
     result = subprocess.run(
@@ -150,8 +151,18 @@ def test_dbt_by_hand_rekeys_nothing_and_the_next_run_rewrites_nothing(pipeline):
     assert all(landing_id.endswith(":" + before[0][0].rsplit(":", 1)[1]) for landing_id, _ in before)
     assert not any(landing_id.endswith(":unsalted") for landing_id, _ in before)
 
+    # what a run killed an hour ago left behind: the next build removes it
+    from orchestration.faults import STALE_SECONDS
+
+    debris = [pipeline.data / "landed" / ".landing-999999999-killed",
+              pipeline.data / "serving" / ".tendensen.duckdb.killed.tmp"]
+    debris[0].mkdir()
+    debris[1].write_bytes(b"half a database")
+    for path in debris:
+        os.utime(path, (0, time.time() - STALE_SECONDS - 60))
     again = pipeline.run()
     assert again.success, failures(again)
+    assert not any(path.exists() for path in debris)
     assert pipeline.rows("select distinct landing_id, loaded_at from marts.dim_respondent order by 1") == before
     (publish,) = [event.materialization.metadata for event in again.all_events
                   if event.is_step_materialization and event.asset_key.path == ["serving", "tendensen"]]
