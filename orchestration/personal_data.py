@@ -133,7 +133,7 @@ def export_names(exports) -> set[str]:
     """The names in the exports' First Name and Last Name columns, as comparable phrases:
     each Last Name, and each "First Last". A first name alone is not compared: first names
     are often ordinary words ("Synthetic", "Mark") that the file names or questions use.
-    Words of the export's own header rows and file name are not names either."""
+    Phrases of the export's own file name are not names either."""
     names: set[str] = set()
     for export in exports:
         rows = _name_cells(export)
