@@ -295,6 +295,8 @@ def _problems(con: duckdb.DuckDBPyConnection, records: RecordIndex, layout: Layo
     con.execute("""
         insert into problems
         select r, 0, 1, null, case when rid = '' then 'missing Respondent ID'
+                                   when regexp_full_match(rid, '[0-9]([.,][0-9]+)?[eE][+]?[0-9]+')
+                                       then 'Respondent ID in scientific notation, as Excel writes long numbers'
                                    else 'Respondent ID is not a number' end, null
         from ids where not valid""")
     con.execute("""
