@@ -62,3 +62,8 @@ def landed_dir() -> Path:
 def salt_path() -> Path:
     """The secret salt of respondent keys: never in git, never in the warehouse."""
     return data_dir() / ".respondent_salt"
+
+
+def withdrawn_dir() -> Path:
+    """Where `python -m orchestration.landing withdraw` moves a withdrawn export file."""
+    return data_dir() / "withdrawn"

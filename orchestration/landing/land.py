@@ -68,7 +68,7 @@ from orchestration.warehouse import literal
 
 __all__ = ["LandingError", "LandingReport", "land_file", "target_from_path"]
 
-ACTIONS = ("landed", "unchanged", "replaced", "rejected", "held")
+ACTIONS = ("landed", "unchanged", "replaced", "rejected", "held", "withdrawn")
 # When a landable export is held instead of landed (docs/landing.md, "Held exports"). A
 # correct export quarantines a handful of rows at most; 5% is already one row in twenty, and
 # an export that lost a fifth of its respondents is a filtered or partial one far more often
@@ -298,6 +298,13 @@ def remember_export_id(landed_dir: Path, path: Path, stat: dict | None, export_i
     checks = _quick_checks(landed_dir)
     checks[path.name] = {**stat, "export_id": export_id}
     replace_atomically(landed_dir / QUICK_CHECK_FILE, json.dumps(checks, indent=1, sort_keys=True))
+
+
+def forget_export(landed_dir: Path, name: str) -> None:
+    """Drop the quick-check record of the export file `name` (withdrawn: moved away)."""
+    checks = _quick_checks(landed_dir)
+    if checks.pop(name, None) is not None:
+        replace_atomically(landed_dir / QUICK_CHECK_FILE, json.dumps(checks, indent=1, sort_keys=True))
 
 
 def land_file(path: Path, landed_dir: Path, *, salt: str, codebook: Codebook | None = None,
