@@ -436,7 +436,7 @@ def hold_reasons(body: Body, previous_respondents: int | None, ends_inside_quote
         reasons.append(f"{body.quarantined} of {rows} respondent rows quarantined "
                        f"({100 * body.quarantined / rows:.0f}%, more than "
                        f"{100 * MAX_QUARANTINED_SHARE:.0f}%)")
-    if previous_respondents and body.respondents < MIN_SHARE_OF_PREVIOUS * previous_respondents:
+    if previous_respondents and 0 < body.respondents < MIN_SHARE_OF_PREVIOUS * previous_respondents:
         reasons.append(f"{body.respondents} respondents against {previous_respondents} in the "
                        f"landed export it would replace (fewer than "
                        f"{100 * MIN_SHARE_OF_PREVIOUS:.0f}%: a filtered or partial export?)")
