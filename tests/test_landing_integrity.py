@@ -312,12 +312,12 @@ def test_every_respondent_model_follows_the_landings(dbt_project_copy, monkeypat
     business = data / "landing" / "2021_business_synthetic.csv"
     mangled(business, "numerical.csv", numerical_values).replace(business)
     assert accept([business]) == 0
-    done = run_dbt(dbt_project_copy, "run", "stg_responses__landings+")
+    done = run_dbt(dbt_project_copy, "run", "source:landed+")
     assert done.returncode == 0, done.stdout
     assert {audience for _, audience, _ in assert_consistent(data)} == {"aanbieders"}
 
     assert withdraw_slot("2021_aanbieders") == 0
-    done = run_dbt(dbt_project_copy, "run", "stg_responses__landings+")
+    done = run_dbt(dbt_project_copy, "run", "source:landed+")
     assert done.returncode == 0, done.stdout
     assert assert_consistent(data) == set()
 
