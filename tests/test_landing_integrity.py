@@ -85,7 +85,8 @@ def test_a_re_export_with_no_landable_respondent_is_held_and_the_landed_one_stay
     assert report.outcome.startswith(held_outcome_start(
         path.name, "no landable respondent: all 173 rows are quarantined", landed_id))
     assert cause in report.outcome
-    assert report.outcome.endswith(f"To land it anyway: python -m orchestration.landing accept {path}")
+    assert report.outcome.endswith(f"To land it anyway: python -m orchestration.landing accept {path}, "
+                                   "then rebuild (make accept EXPORT=<file> does both)")
     assert landed_files(tmp_path) == before  # the good export's Parquet was not overwritten
     with (tmp_path / "landed" / "landing_log.csv").open(encoding="utf-8") as handle:
         assert list(csv.DictReader(handle))[-1]["action"] == "held"

@@ -38,6 +38,7 @@ import csv
 import json
 import os
 import re
+import shlex
 import shutil
 import tempfile
 import threading
@@ -452,7 +453,8 @@ def _report_held(report: LandingReport, path: Path, reasons: list[str], diagnose
     report.outcome = (f"{path.name}: held, not landed: {'; '.join(reasons)}. {kept}. "
                       + (f"Likely cause: {' '.join(d.split(': ', 1)[1] for d in diagnoses)} "
                          if diagnoses else "")
-                      + f"To land it anyway: {ACCEPT_COMMAND} {path}")
+                      + f"To land it anyway: {ACCEPT_COMMAND} {shlex.quote(str(path))}, then "
+                        "rebuild (make accept EXPORT=<file> does both)")
     report.messages.append(report.outcome)
 
 
