@@ -323,7 +323,7 @@ def test_every_respondent_model_follows_the_landings(dbt_project_copy, monkeypat
     assert assert_consistent(data) == set()
 
 
-def test_a_held_re_export_stops_the_run_and_the_serving_copy_stays(built_warehouse, tmp_path, monkeypatch, capsys):
+def test_held_exports_stop_the_run_and_the_serving_copy_stays(built_warehouse, tmp_path, monkeypatch, capsys):
     data = tmp_path / "data"
     shutil.copytree(built_warehouse.path.parent, data)
     landed_before = {path: path.read_bytes() for path in (data / "landed").rglob("*.parquet")}
@@ -331,6 +331,8 @@ def test_a_held_re_export_stops_the_run_and_the_serving_copy_stays(built_warehou
     serving_before = serving.read_bytes()
     business = data / "landing" / "2021_business_synthetic.csv"
     mangled(business, "excel.csv", excel_ids).replace(business)
+    aanbieders = data / "landing" / "2021_aanbieders_synthetic.csv"
+    shutil.copyfile(aanbieders, data / "landing" / "2021_aanbieders_corrected.csv")  # a conflict
     monkeypatch.setenv("WAREHOUSE_PATH", str(data / "warehouse.duckdb"))
     from orchestration.definitions import defs
     from orchestration.run import print_landing_summary
@@ -340,6 +342,7 @@ def test_a_held_re_export_stops_the_run_and_the_serving_copy_stays(built_warehou
     assert not checks["no_held_exports"].passed
     assert "2021_business_synthetic.csv: held, not landed: no landable respondent" in \
         checks["no_held_exports"].description
+    assert "2021_aanbieders_corrected.csv: held, not landed: conflict" in checks["no_held_exports"].description
     materialized = {e.asset_key.to_user_string() for e in result.all_events if e.is_step_materialization}
     assert materialized == {"landing/responses"}  # nothing built on it, nothing published
     assert {path: path.read_bytes() for path in (data / "landed").rglob("*.parquet")} == landed_before
@@ -347,6 +350,9 @@ def test_a_held_re_export_stops_the_run_and_the_serving_copy_stays(built_warehou
     assert_consistent(data)
     print_landing_summary(result)
     out = capsys.readouterr().out
-    assert "0 landed, 0 replaced, 1 unchanged, 1 held, 0 rejected" in out
+    assert "3 export file(s): 0 landed, 0 replaced, 0 unchanged, 3 held, 0 rejected" in out
     assert "HELD: 2021_business_synthetic.csv: held, not landed: no landable respondent" in out
     assert "do not open it in Excel" in out
+    assert ("HELD: 2021_aanbieders_corrected.csv: held, not landed: conflict: "
+            "2021_aanbieders_corrected.csv and 2021_aanbieders_synthetic.csv are all exports of "
+            "2021 aanbieders") in out

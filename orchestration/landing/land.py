@@ -15,12 +15,12 @@ count. Files are written to a temporary name beside the target and moved with os
 landed, so a crash half-way makes the next call land the file again instead of "unchanged".
 
 Nothing of a rejected file is written except its log line. Nor of a held one: an export that
-lands but looks worse than what it would replace (no respondent, more than
+could land but looks worse than what it would replace (no respondent, more than
 `MAX_QUARANTINED_SHARE` of its rows quarantined, fewer than `MIN_SHARE_OF_PREVIOUS` of the
-landed export's respondents, a file cut inside a quoted cell) is "held", and the landed export
-stays, until it is landed with `accept=True` (`python -m orchestration.landing accept FILE`). Bad input never raises: it is
-reported as action "rejected" (whole file) or as quarantined rows; exceptions are left for
-programming errors. One lander at a time per landed_dir (the log append is not locked).
+landed export's respondents, a file cut inside a quoted cell) is "held" and the landed export
+stays, until it is landed with `accept=True` (`python -m orchestration.landing accept FILE`).
+Bad input never raises: it is reported as action "rejected" (whole file), "held", or as
+quarantined rows; exceptions are left for programming errors. One lander at a time per landed_dir (the log append is not locked).
 
 Unchanged exports are recognised without reading them again when their size, modification
 time (nanoseconds) and inode are those recorded when they were last hashed and the export they
