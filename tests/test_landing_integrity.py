@@ -247,6 +247,19 @@ def test_withdraw_moves_the_export_away_and_deletes_its_landing(tmp_path, good):
         parse_slot("2021-business")
 
 
+def test_accept_lands_only_files_of_the_landing_folder(tmp_path, good, monkeypatch, capsys):
+    """An export accepted from elsewhere would be replaced again by what the folder holds."""
+    from orchestration.landing.__main__ import accept
+
+    monkeypatch.setenv("WAREHOUSE_PATH", str(tmp_path / "warehouse.duckdb"))  # landing_dir: tmp_path/landing
+    elsewhere = tmp_path / "elsewhere" / "2021_business.csv"
+    elsewhere.parent.mkdir()
+    shutil.copyfile(good, elsewhere)
+    assert accept([elsewhere]) == 1
+    assert capsys.readouterr().out == (f"{elsewhere}: not in the landing folder {tmp_path / 'landing'}: "
+                                       "move it there first\n")
+
+
 def test_the_summary_names_what_was_held_rejected_and_quarantined():
     exports = [
         {"file": "a.csv", "action": "unchanged", "respondents": 142, "quarantined": 0, "outcome": None},
