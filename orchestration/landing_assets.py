@@ -66,7 +66,7 @@ def personal_data_found(folder: Path, stems: set[str] | None = None) -> list[str
     description=(
         "SurveyMonkey exports dropped in data/landing/, validated, anonymised and landed as "
         "canonical Parquet in data/landed/ (see docs/landing.md). With an empty landing folder "
-        "the synthetic 2021 demo exports are generated first."
+        "the synthetic 2021 demo exports are generated first (if nothing is landed yet)."
     ),
     check_specs=[
         dg.AssetCheckSpec("no_personal_data_landed", asset=LANDED, blocking=True,
@@ -86,7 +86,7 @@ def personal_data_found(folder: Path, stems: set[str] | None = None) -> list[str
 def landed_responses(context: AssetExecutionContext, config: LandingConfig):
     from orchestration.landing.anonymise import load_or_create_salt
     from orchestration.landing.codebook import default_codebook
-    from orchestration.landing.folder import conflict_reports, scan_landing_folder, unlisted_landings
+    from orchestration.landing.folder import conflict_reports, landed_slots, scan_landing_folder, unlisted_landings
     from orchestration.landing.generate import generate_2021_demo
     from orchestration.landing.land import land_file
 
@@ -94,7 +94,10 @@ def landed_responses(context: AssetExecutionContext, config: LandingConfig):
     folder.mkdir(parents=True, exist_ok=True)
     codebook = default_codebook()
     scan = scan_landing_folder(folder, codebook)
-    if not scan.exports and not scan.conflicts and config.generate_demo_if_empty:
+    # the demo only where nothing was ever landed: after the last export was withdrawn, it
+    # would silently land synthetic data again
+    if (not scan.exports and not scan.conflicts and config.generate_demo_if_empty
+            and not landed_slots(landed_dir())):
         generate_2021_demo(folder)
         context.log.info(f"Landing folder was empty: generated the synthetic 2021 demo exports in {folder}")
         scan = scan_landing_folder(folder, codebook)
