@@ -369,3 +369,20 @@ def test_held_exports_stop_the_run_and_the_serving_copy_stays(built_warehouse, t
     assert ("HELD: 2021_aanbieders_corrected.csv: held, not landed: conflict: "
             "2021_aanbieders_corrected.csv and 2021_aanbieders_synthetic.csv are all exports of "
             "2021 aanbieders") in out
+
+
+def test_an_emptied_landing_folder_brings_back_no_demo_and_names_what_stays(tmp_path, good, monkeypatch):
+    """After the last export is withdrawn or deleted, the run must not land synthetic data."""
+    import dagster as dg
+
+    from orchestration.landing_assets import landed_responses
+
+    monkeypatch.setenv("WAREHOUSE_PATH", str(tmp_path / "warehouse.duckdb"))  # landing: tmp_path/landing
+    good.unlink()
+    good.with_name(good.name + ".manifest.json").unlink()
+    result = dg.materialize([landed_responses], raise_on_error=False)
+    assert list((tmp_path / "landing").iterdir()) == []
+    (materialization,) = result.asset_materializations_for_node("landing__responses")
+    assert materialization.metadata["notes"].value == [
+        "2021 business: landed, but no export of it is in the landing folder: it stays in the "
+        "warehouse; to remove it: python -m orchestration.landing withdraw 2021_business"]
