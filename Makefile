@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: install run rebuild test dev docs report bench dbt-parse clean
+.PHONY: install run rebuild test dev docs report bench dbt-parse clean accept withdraw
 
 # Re-install only when the pinned dependencies change.
 $(STAMP): pyproject.toml
@@ -36,6 +36,18 @@ run: install dbt-parse $(DAGSTER_HOME)/dagster.yaml
 ## A damaged warehouse: move it aside and build it again (landed exports and salt are kept).
 rebuild: install dbt-parse $(DAGSTER_HOME)/dagster.yaml
 	$(PY) -m orchestration.rebuild
+## Land a held export anyway, then build: make accept EXPORT=data/landing/2021_business.csv
+## (docs/landing.md, "Held exports").
+accept: install
+	@test -n "$(EXPORT)" || { echo "usage: make accept EXPORT=data/landing/<file>.csv"; exit 2; }
+	$(PY) -m orchestration.landing accept $(EXPORT)
+	$(MAKE) run
+
+## Withdraw the landed export of an edition x audience, then rebuild: make withdraw EXPORT=2027_business
+withdraw: install
+	@test -n "$(EXPORT)" || { echo "usage: make withdraw EXPORT=<edition_id>_<audience>"; exit 2; }
+	$(PY) -m orchestration.landing withdraw $(EXPORT)
+	$(MAKE) run
 
 ## Run the whole test suite (tests/conftest.py parses the dbt project first).
 ## The report test renders the page in Debian's Chromium, installed here if missing.

@@ -1,15 +1,17 @@
 {#- In an incremental run, keep only rows of landings the target does not hold yet. A
     landing is an export (sha256 of the file) keyed with one salt (`landing_id`): if the salt
-    changes, every respondent key changes and every export is taken again. With
-    `unique_key=['edition_id', 'audience']` and the incremental_by_export materialization (delete
-    the edition x audience, insert its new rows), a new landing of
-    an edition x audience (a corrected re-export) replaces its old rows; untouched editions
-    are not read again, so adding one edition costs that edition, not the warehouse.
+    changes, every respondent key changes and every export is taken again. The landings are
+    listed by `stg_responses__landings` (every landed export, also one with no respondent), and
+    the incremental_by_export materialization makes the target hold exactly them: it deletes
+    the rows of every landing no longer listed (replaced, withdrawn, or re-keyed) and inserts
+    the new ones; untouched editions are not read again, so adding one edition costs that
+    edition, not the warehouse.
 
-    The new exports are listed first (from the small respondents files) and the filter is a
+    The new exports are listed first (from the small landings view) and the filter is a
     list of literal export ids: DuckDB then skips the other exports' Parquet row groups by
-    their statistics instead of reading and comparing every answer. A model using this macro
-    must declare `-- depends_on: {{ ref('stg_responses__respondents') }}`. -#}
+    their statistics instead of reading and comparing every answer. A landing with no
+    respondent is "new" on every run and inserts nothing. A model using this macro must
+    declare `-- depends_on: {{ ref('stg_responses__landings') }}`. -#}
 {% macro new_exports_only() %}
     {%- if is_incremental() -%}
         {%- set new_ids = new_export_ids() -%}
@@ -26,7 +28,7 @@
         {{ return([]) }}
     {%- endif -%}
     {%- set query -%}
-        select distinct export_id from {{ ref('stg_responses__respondents') }}
+        select distinct export_id from {{ ref('stg_responses__landings') }}
         where landing_id not in (select distinct landing_id from {{ this }})
         order by export_id
     {%- endset -%}

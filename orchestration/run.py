@@ -12,7 +12,7 @@ from pathlib import Path
 
 from orchestration.settings import data_dir, dbt_run_results_path, parquet_dir, serving_path, warehouse_path
 from orchestration.faults import warehouse_damage
-from orchestration.summary import EXAMPLE_QUERY, dbt_test_results, format_counts
+from orchestration.summary import EXAMPLE_QUERY, dbt_test_results, format_counts, landing_summary
 from orchestration.warehouse import table_row_counts
 
 
@@ -49,6 +49,19 @@ def print_failure_reasons(result) -> None:
                 print(f"  check {evaluation.check_name}: {evaluation.description}")
         elif event.is_step_failure and event.step_failure_data.user_failure_data is not None:
             print(f"  {event.step_key}: {event.step_failure_data.user_failure_data.description}")
+
+
+def print_landing_summary(result) -> None:
+    """Files landed, unchanged, held, rejected and rows quarantined, with the reasons: from the
+    landing asset's metadata (orchestration/landing_assets.py)."""
+    from orchestration.landing_assets import LANDED
+
+    for event in result.all_events:
+        if event.is_step_materialization and event.asset_key == LANDED:
+            metadata = event.event_specific_data.materialization.metadata
+            print(landing_summary(metadata["exports"].value, metadata["notes"].value))
+            return
+    print("Landing: did not run (see the log above).")
 
 
 def print_serving_status(published: bool) -> None:
@@ -92,6 +105,7 @@ def main() -> int:
 
     print("\n=== tendensen warehouse ===")
     print(f"Warehouse (pipeline only): {path}")
+    print_landing_summary(result)
     print("dbt tests (data and unit tests):")
     print(format_counts(dict(sorted(dbt_test_results(dbt_run_results_path()).items()))))
     if path.exists():

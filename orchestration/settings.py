@@ -76,3 +76,8 @@ def salt_path() -> Path:
 def legacy_salt_path() -> Path:
     """Where versions before the salt moved out of data/ kept it (moved at the next landing)."""
     return data_dir() / ".respondent_salt"
+
+
+def withdrawn_dir() -> Path:
+    """Where `python -m orchestration.landing withdraw` moves a withdrawn export file."""
+    return data_dir() / "withdrawn"

@@ -6,25 +6,25 @@
     fact (4.9M answer rows per 100k respondents) that took 4.3 s, against 1.8 s here
     (measured on the 11-edition benchmark warehouse).
 
-    This one runs, in one transaction, when there are new exports:
-        delete from target where (unique_key) in
-            (the unique_key values of the new exports, from stg_responses__respondents);
-        insert into target by name (the model's SQL: the new exports' rows);
-    and nothing when there are none. The replaced keys come from the small respondents
-    files, not from the model's SQL: that may aggregate millions of rows, and would run twice.
+    This one runs, in one transaction:
+        delete from target where landing_id not in (the landings, stg_responses__landings);
+        insert into target by name (the model's SQL: the new exports' rows), if there are any.
+    So the target holds the rows of exactly the landed exports, whatever changed: a corrected
+    re-export replaces its edition x audience, an export whose every row was quarantined
+    (no respondent) still removes the rows of the one it replaced, a withdrawn export's rows
+    go. The landings come from the small respondents and quarantine files, not from the
+    model's SQL: that may aggregate millions of rows, and would run twice.
     The rest is as dbt's incremental:
     - a first build, or `--full-refresh`, creates the table (model contract enforced);
     - `is_incremental()` is true on later builds (macros/is_incremental.sql);
     - a column the model gained is added to the table (on_schema_change: append_new_columns);
       a column the model lost fails the build, naming it (rebuild with `--full-refresh`).
 
-    Config: `unique_key`: columns of stg_responses__respondents whose rows a new export
-    replaces as a whole (edition_id, audience). The model declares
-    `-- depends_on: {{ ref('stg_responses__respondents') }}`, as new_exports_only() asks. -#}
+    The model has a `landing_id` column and declares
+    `-- depends_on: {{ ref('stg_responses__landings') }}`, as new_exports_only() asks. (The
+    `unique_key` of dbt_project.yml, edition_id and audience, documents the grain at which an
+    export replaces another; stg_responses__landings tests it.) -#}
 {% materialization incremental_by_export, adapter='duckdb' %}
-    {%- set unique_key = config.require('unique_key') -%}
-    {%- set key_columns = [unique_key] if unique_key is string else unique_key -%}
-    {%- set keys = key_columns | join(', ') -%}
     {%- set target_relation = this.incorporate(type='table') -%}
     {%- set existing_relation = load_cached_relation(this) -%}
     {%- set rebuild = existing_relation is none or existing_relation.type != 'table' or should_full_refresh() -%}
@@ -44,18 +44,13 @@
         {%- do add_new_columns_of(sql, target_relation) -%}
         {%- set new_ids = new_export_ids() -%}
         {%- call statement('main') -%}
-            {%- if new_ids %}
             delete from {{ target_relation }}
-            where ({{ keys }}) in (
-                select distinct {{ keys }} from {{ ref('stg_responses__respondents') }}
-                where export_id in ({{ export_id_literals(new_ids) }})
-            );
+            where landing_id not in (select landing_id from {{ ref('stg_responses__landings') }});
+            {%- if new_ids %}
             {#- the model's SQL may end in a -- comment: its own line, then the parenthesis #}
             insert into {{ target_relation }} by name (
                 {{ sql }}
             );
-            {%- else %}
-            select 'no new export: {{ target_relation }} unchanged'
             {%- endif %}
         {%- endcall -%}
     {%- endif %}

@@ -5,7 +5,7 @@ with source as (
     select * from {{ landed_parquet('quarantine',
         'null::varchar as export_id, null::varchar as export_file, null::integer as row_number,
          null::integer as column_number, null::varchar as column_name, null::varchar as redacted_value,
-         null::varchar as reason') }}
+         null::varchar as reason, null::varchar as landing_id') }}
 )
 
 select
@@ -17,5 +17,7 @@ select
     column_number,
     column_name,
     redacted_value,
-    reason
+    reason,
+    -- the export as landed with one salt, written by the landing (see stg_responses__respondents)
+    coalesce(landing_id, export_id || ':' || '{{ var("salt_fingerprint", "unsalted") }}')   as landing_id
 from source

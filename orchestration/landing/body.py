@@ -307,6 +307,8 @@ def _problems(con: duckdb.DuckDBPyConnection, records: RecordIndex, layout: Layo
     con.execute("""
         insert into problems
         select r, 0, 1, null, case when rid = '' then 'missing Respondent ID'
+                                   when regexp_full_match(rid, '[0-9]([.,][0-9]+)?[eE][+]?[0-9]+')
+                                       then 'Respondent ID in scientific notation, as Excel writes long numbers'
                                    else 'Respondent ID is not a number' end, null
         from ids where not valid""")
     con.execute("""
@@ -403,7 +405,8 @@ def _write(con: duckdb.DuckDBPyConnection, layout: Layout, lids: list[tuple[int,
             from rows where not bad""",
         "quarantine": f"""
             select {literal(export.export_id)} as export_id, {literal(export.file)} as export_file,
-                   row_number, column_number, column_name, redacted_value, reason
+                   row_number, column_number, column_name, redacted_value, reason,
+                   {literal(export.landing_id)} as landing_id
             from quarantine_raw order by row_number, column_number""",
     }
     for kind, query in queries.items():

@@ -83,6 +83,7 @@ class Codebook:
     option_by_label: dict[tuple[str, str], Choice] = field(default_factory=dict)
     # (kind, question_id, id, language) -> labels in file order; the first is canonical.
     labels: dict[tuple[str, str, str, str], list[str]] = field(default_factory=dict)
+    editions: frozenset[str] = frozenset()  # edition_ids of editions.csv (empty: not checked)
 
     def label(self, kind: str, question_id: str, id_: str, language: str = "nl") -> str:
         """Canonical label to print (the generator's choice); Dutch = the codebook label."""
@@ -151,6 +152,8 @@ def build_codebook(directory: Path = CODEBOOK_DIR) -> Codebook:
             options.setdefault(row["question_id"], []).append(row["option_id"])
     audiences = frozenset(row["audience"] for row in read_csv(directory / "audiences.csv"))
     book = Codebook(questions, items, options, subtotals, audiences)
+    if (directory / "editions.csv").exists():
+        book.editions = frozenset(row["edition_id"] for row in read_csv(directory / "editions.csv"))
 
     # Dutch codebook labels first (canonical), then the variants in file order.
     rows = [dict(kind="question", question_id=q, item_id="", option_id="", language="nl",

@@ -14,9 +14,13 @@ count. Files are written to a temporary name beside the target and moved with os
 (atomic on one filesystem); respondents/ is replaced last and is the record of which export is
 landed, so a crash half-way makes the next call land the file again instead of "unchanged".
 
-Nothing of a rejected file is written except its log line. Bad input never raises: it is
-reported as action "rejected" (whole file) or as quarantined rows; exceptions are left for
-programming errors. One lander at a time per landed_dir (the log append is not locked).
+Nothing of a rejected file is written except its log line. Nor of a held one: an export that
+could land but looks worse than what it would replace (no respondent, more than
+`MAX_QUARANTINED_SHARE` of its rows quarantined, fewer than `MIN_SHARE_OF_PREVIOUS` of the
+landed export's respondents, a file cut inside a quoted cell) is "held" and the landed export
+stays, until it is landed with `accept=True` (`python -m orchestration.landing accept FILE`).
+Bad input never raises: it is reported as action "rejected" (whole file), "held", or as
+quarantined rows; exceptions are left for programming errors. One lander at a time per landed_dir (the log append is not locked).
 
 Unchanged exports are recognised without reading them again when their size, modification
 time (nanoseconds) and inode are those recorded when they were last hashed and the export they
@@ -34,6 +38,7 @@ import csv
 import json
 import os
 import re
+import shlex
 import shutil
 import tempfile
 import threading
@@ -65,7 +70,14 @@ from orchestration.warehouse import literal
 
 __all__ = ["LandingError", "LandingReport", "land_file", "target_from_path"]
 
-ACTIONS = ("landed", "unchanged", "replaced", "rejected")
+ACTIONS = ("landed", "unchanged", "replaced", "rejected", "held", "withdrawn")
+# When a landable export is held instead of landed (docs/landing.md, "Held exports"). A
+# correct export quarantines a handful of rows at most; 5% is already one row in twenty, and
+# an export that lost a fifth of its respondents is a filtered or partial one far more often
+# than a survey whose respondents were deleted.
+MAX_QUARANTINED_SHARE = 0.05  # of the export's respondent rows
+MIN_SHARE_OF_PREVIOUS = 0.8  # respondents, against the landed export it would replace
+ACCEPT_COMMAND = "python -m orchestration.landing accept"
 LOG_COLUMNS = ["landed_at", "export_file", "export_id", "edition_id", "audience", "action",
                "respondents", "answers", "quarantined", "message"]
 FILE_NAME = re.compile(r"^(?P<edition>\d{4}(?:-\d{2})?)_(?P<audience>[a-z0-9]+)(?:_[^/]*)?\.csv$",
@@ -100,6 +112,7 @@ class LandingReport:
     export_id: str | None = None
     export_file: str = ""
     replaced_export_id: str | None = None
+    outcome: str | None = None  # why it was held or rejected: one message, for summaries
 
     @property
     def stem(self) -> str:
@@ -162,6 +175,10 @@ def target_from_path(path: Path, codebook: Codebook) -> Target:
     edition, audience = values["edition_id"], values["audience"]
     if not EDITION.match(edition):
         raise LandingError(f'edition_id "{edition}" is neither YYYY nor YYYY-MM', file=file)
+    if codebook.editions and edition not in codebook.editions:
+        # landed anyway, its rows would fail the warehouse's relationship tests on every run
+        raise LandingError(f'unknown edition "{edition}": add it to seeds/codebook/editions.csv '
+                           "first (see README, \"Adding an edition\")", file=file)
     respondent_audiences = sorted(codebook.audiences - AGGREGATE_AUDIENCES)
     if audience not in respondent_audiences:
         raise LandingError(f'unknown audience "{audience}" (known: '
@@ -199,6 +216,18 @@ def current_export_ids(landed_dir: Path, target: Target) -> set[str]:
     except duckdb.Error:
         return {"<unreadable>"}
     return {row[0] for row in rows}
+
+
+def landed_respondents(landed_dir: Path, target: Target) -> int:
+    """Respondents of the export landed for this edition x audience (0: none or nothing)."""
+    path = _paths(landed_dir, target)["respondents"]
+    if not path.exists():
+        return 0
+    try:
+        with scratch_cursor() as con:
+            return con.execute("select count(*) from read_parquet(?)", [str(path)]).fetchone()[0]
+    except duckdb.Error:
+        return 0  # unreadable: nothing good to protect by comparison (current_export_ids says so)
 
 
 def _counts(landed_dir: Path, target: Target) -> tuple[int, int, int]:
@@ -276,37 +305,46 @@ def remember_export_id(landed_dir: Path, path: Path, stat: dict | None, export_i
     replace_atomically(landed_dir / QUICK_CHECK_FILE, json.dumps(checks, indent=1, sort_keys=True))
 
 
+def forget_export(landed_dir: Path, name: str) -> None:
+    """Drop the quick-check record of the export file `name` (withdrawn: moved away)."""
+    checks = _quick_checks(landed_dir)
+    if checks.pop(name, None) is not None:
+        replace_atomically(landed_dir / QUICK_CHECK_FILE, json.dumps(checks, indent=1, sort_keys=True))
+
+
 def land_file(path: Path, landed_dir: Path, *, salt: str, codebook: Codebook | None = None,
-              force: bool = False) -> LandingReport:
+              force: bool = False, accept: bool = False) -> LandingReport:
     """Land one export; see the module docstring. `force` re-lands an unchanged file (e.g.
-    after adding label variants); `codebook` defaults to the repository's seeds."""
+    after adding label variants); `accept` lands an export that would be held (`hold_reasons`);
+    `codebook` defaults to the repository's seeds."""
     path, landed_dir = Path(path), Path(landed_dir)
     codebook = codebook or default_codebook()
     report = LandingReport("rejected", None, None, export_file=path.name)
     try:
-        _land(path, landed_dir, salt, codebook, force, report)
+        _land(path, landed_dir, salt, codebook, force, accept, report)
     except LandingError as error:
         report.action = "rejected"
         report.respondents = report.answers = report.quarantined = 0
         report.messages.append(error.message)
+        report.outcome = error.message
     append_log(landed_dir, report)
     return report
 
 
 def _land(path: Path, landed_dir: Path, salt: str, codebook: Codebook, force: bool,
-          report: LandingReport) -> None:
+          accept: bool, report: LandingReport) -> None:
     respondent_keyer(salt, "", "")  # refuse an empty salt before touching anything
     landed_dir.mkdir(parents=True, exist_ok=True)
     # the PID lets the next run tell a killed landing's folder from one in use (faults.py)
     staging = Path(tempfile.mkdtemp(prefix=f".landing-{os.getpid()}-", dir=landed_dir))
     try:
-        _land_via(staging, path, landed_dir, salt, codebook, force, report)
+        _land_via(staging, path, landed_dir, salt, codebook, force, accept, report)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
 
 def _land_via(staging: Path, path: Path, landed_dir: Path, salt: str, codebook: Codebook,
-              force: bool, report: LandingReport) -> None:
+              force: bool, accept: bool, report: LandingReport) -> None:
     """Land through the temporary folder `staging` (DuckDB's spill files, staged parquet).
 
     Hashing and indexing the file (`probe_file`, Python) and reading its body (DuckDB) are
@@ -368,6 +406,16 @@ def _land_via(staging: Path, path: Path, landed_dir: Path, salt: str, codebook: 
     finally:
         early.close()
     _report_body(report, body, layout, file, target)
+    diagnoses = export_setting_diagnoses(staged["quarantine"], body.quarantined, file)
+    report.messages += diagnoses
+    reasons = hold_reasons(body, landed_respondents(landed_dir, target) if previous else None,
+                           probe.ends_inside_quotes)
+    remember_export_id(landed_dir, path, stat, probe.export_id)
+    if reasons and not accept:
+        _report_held(report, path, reasons, diagnoses, previous, target)
+        return
+    if reasons:
+        report.messages.append(f"{file}: accepted although {'; '.join(reasons)}")
     paths = _paths(landed_dir, target)
     for kind in ("quarantine", "answers", "respondents"):  # respondents last: see above
         paths[kind].parent.mkdir(parents=True, exist_ok=True)
@@ -380,7 +428,81 @@ def _land_via(staging: Path, path: Path, landed_dir: Path, salt: str, codebook: 
                                f"{target.edition_id} {target.audience}")
     else:
         report.action = "landed"
-    remember_export_id(landed_dir, path, stat, probe.export_id)
+
+
+def hold_reasons(body: Body, previous_respondents: int | None, ends_inside_quotes: bool) -> list[str]:
+    """Why this export must not replace what is landed (empty: it may). `previous_respondents`
+    is None when nothing is landed for its edition x audience."""
+    reasons = []
+    if ends_inside_quotes:
+        reasons.append("the file ends inside a quoted cell: it is truncated (an interrupted "
+                       "download or copy?); download the export again")
+    rows = body.respondents + body.quarantined
+    if body.respondents == 0:
+        reasons.append(f"no landable respondent: all {body.quarantined} rows are quarantined")
+    elif body.quarantined > MAX_QUARANTINED_SHARE * rows:
+        reasons.append(f"{body.quarantined} of {rows} respondent rows quarantined "
+                       f"({100 * body.quarantined / rows:.0f}%, more than "
+                       f"{100 * MAX_QUARANTINED_SHARE:.0f}%)")
+    if previous_respondents and 0 < body.respondents < MIN_SHARE_OF_PREVIOUS * previous_respondents:
+        reasons.append(f"{body.respondents} respondents against {previous_respondents} in the "
+                       f"landed export it would replace (fewer than "
+                       f"{100 * MIN_SHARE_OF_PREVIOUS:.0f}%: a filtered or partial export?)")
+    return reasons
+
+
+def _report_held(report: LandingReport, path: Path, reasons: list[str], diagnoses: list[str],
+                 previous: set[str], target: Target) -> None:
+    report.action = "held"
+    kept = (f"The landed export {', '.join(sorted(previous))} of {target.edition_id} "
+            f"{target.audience} stays" if previous else
+            f"Nothing is landed for {target.edition_id} {target.audience}")
+    report.outcome = (f"{path.name}: held, not landed: {'; '.join(reasons)}. {kept}. "
+                      + (f"Likely cause: {' '.join(d.split(': ', 1)[1] for d in diagnoses)} "
+                         if diagnoses else "")
+                      + f"To land it anyway: {ACCEPT_COMMAND} {shlex.quote(str(path))}, then "
+                        "rebuild (make accept EXPORT=<file> does both)")
+    report.messages.append(report.outcome)
+
+
+# What a wrong SurveyMonkey export setting, or a spreadsheet re-saving the file, does to the
+# quarantine, and what to do about it (docs/landing.md, section 1). A diagnosis is given when
+# the symptom concerns at least half of the quarantined rows (cells, for numbers).
+_DIAGNOSES = [
+    ("""count(distinct row_number) filter (where reason like 'Respondent ID in scientific notation%')""",
+     "Respondent IDs in scientific notation (like 1.26693E+10) are what Excel writes when it "
+     "opens and saves a CSV, and the lost digits cannot be recovered: take the CSV out of "
+     "SurveyMonkey's ZIP again and do not open it in Excel."),
+    # "too many fields: k instead of n" sits in column n + 1: one field too many when k = n + 1
+    ("""count(distinct row_number) filter (where reason like 'too many fields:%'
+              and try_cast(regexp_extract(reason, 'fields: ([0-9]+) ', 1) as integer) = column_number)""",
+     "the quarantined rows have one field more than the header rows: an empty field after "
+     "the last column, which a spreadsheet adds when it re-saves the file; take the CSV out of "
+     "SurveyMonkey's ZIP again and do not re-save it."),
+    ("""count(*) filter (where reason like 'unknown answer label%' and redacted_value like '(redacted: a number of %')""",
+     "answer cells hold numbers instead of answer text: this is a \"Numerical value\" export; "
+     "export again with Cells: \"Actual answer text\" (docs/landing.md, section 1)."),
+]
+
+
+def export_setting_diagnoses(quarantine: str, quarantined_rows: int, file: str) -> list[str]:
+    """Messages naming the export setting to change, from the staged quarantine file."""
+    if quarantined_rows == 0:
+        return []
+    with scratch_cursor() as con:
+        found = con.execute(
+            f"select {', '.join(sql for sql, _ in _DIAGNOSES)}, "
+            "count(*) filter (where reason like 'unknown answer label%') "
+            "from read_parquet(?)", [quarantine]).fetchone()
+    excel, wide, numbers, unknown = found
+    messages = []
+    if excel * 2 >= quarantined_rows:
+        messages.append(_DIAGNOSES[0][1])
+    if wide * 2 >= quarantined_rows:
+        messages.append(_DIAGNOSES[1][1])
+    if numbers and numbers * 2 >= unknown:
+        messages.append(_DIAGNOSES[2][1])
+    return [f"{file}: {message}" for message in messages]
 
 
 def _report_unchanged(report: LandingReport, landed_dir: Path, target: Target, file: str,

@@ -102,6 +102,8 @@ class Probe:
     encoding: str | None  # Python codec to open the file with; None when rejected
     messages: tuple[str, ...]
     rejection: str | None = None  # why the file cannot be read at all (LandingError detail)
+    # an odd number of double quotes: the last cell was opened and never closed (truncated)
+    ends_inside_quotes: bool = False
     # where the records start, when DuckDB can read the file as it is (see records.py)
     records: RecordIndex | None = None
 
@@ -118,9 +120,11 @@ def probe_file(path: Path, file: str) -> Probe:
     scanner = RecordScanner()
     utf8 = codecs.getincrementaldecoder("utf-8")()
     utf8_ok, has_content, first = True, False, b""
+    quotes = 0  # parity; 0x22 is the double quote in UTF-8, cp1252 and Latin-1 alike
     with open(path, "rb") as handle:
         while chunk := handle.read(_CHUNK):
             digest.update(chunk)
+            quotes ^= chunk.count(b'"') & 1
             if len(first) < 4:
                 first = (first + chunk)[:4]
             if not has_content and chunk.strip(b" \t\r\n\xef\xbb\xbf"):
@@ -148,7 +152,8 @@ def probe_file(path: Path, file: str) -> Probe:
     else:
         messages.append(f"{file}: decoded as Latin-1 (neither UTF-8 nor cp1252)")
         encoding = "latin-1"
-    return Probe(digest.hexdigest(), encoding, tuple(messages), records=records)
+    return Probe(digest.hexdigest(), encoding, tuple(messages), records=records,
+                 ends_inside_quotes=bool(quotes))
 
 
 def _decodes_as(path: Path, encoding: str) -> bool:
@@ -291,6 +296,11 @@ def parse_header(row1: list[str], row2: list[str] | None, codebook: Codebook, fi
         elif not block_start:
             raise LandingError("column has no question text and no question before it",
                                file=file, row=1, column=number)
+        if not text and not label:
+            raise LandingError("empty column: no question text in row 1 and no label in row 2 "
+                               "(an empty field after the last column, as a spreadsheet adds "
+                               "when it re-saves the file?); take the CSV out of SurveyMonkey's "
+                               "ZIP again and do not re-save it", file=file, row=1, column=number)
         name = f"{block_text} | {label}"
         if label == OPEN_ENDED:
             columns.append(Column(number, name, "dropped"))
@@ -322,6 +332,12 @@ def parse_header(row1: list[str], row2: list[str] | None, codebook: Codebook, fi
             column.role = "single"
             seen_in_block.add(RESPONSE)
             _fill_exact(column, codebook, codes, None)
+        elif label == RESPONSE:  # one column for a question that has one per option or row
+            raise LandingError(f'one "{RESPONSE}" column for '
+                               f'{"multi-choice" if question.question_type == "multi_choice" else "matrix"} '
+                               f'question "{qid}": this is a "Condensed" export; export again '
+                               'with Columns: "Expanded" (one column per option or matrix row)',
+                               file=file, row=2, column=number, column_name=name)
         elif question.question_type == "multi_choice":
             choice = codebook.match_option(qid, label)
             if choice is None or choice.id in seen_in_block:
