@@ -126,7 +126,7 @@ def test_lands_answers_respondents_and_an_empty_quarantine(tmp_path, src):
     assert [(c[0], c[1]) for c in schema] == [
         ("export_id", "VARCHAR"), ("export_file", "VARCHAR"), ("row_number", "INTEGER"),
         ("column_number", "INTEGER"), ("column_name", "VARCHAR"), ("redacted_value", "VARCHAR"),
-        ("reason", "VARCHAR")]
+        ("reason", "VARCHAR"), ("landing_id", "VARCHAR")]
     (line,) = log_lines(tmp_path)
     assert (line["export_file"], line["action"], line["respondents"], line["answers"],
             line["quarantined"]) == (NAME, "landed", "3", "11", "0")
@@ -656,7 +656,8 @@ def test_both_ways_of_reading_the_body_give_the_same_result(tmp_path, src, monke
     mine, theirs = landed(tmp_path / "other"), landed(tmp_path / "direct")
     assert mine["answers"] == [a[:-2] + (other.export_id, f"{other.export_id}:{salt_fingerprint(SALT)}")
                                for a in theirs["answers"]]
-    assert [q[2:] for q in mine["quarantine"]] == [q[2:] for q in theirs["quarantine"]]
+    # export_id and export_file (first) and landing_id (last, export_id:salt) name the file
+    assert [q[2:-1] for q in mine["quarantine"]] == [q[2:-1] for q in theirs["quarantine"]]
 
 
 def test_answers_keep_file_and_column_order_beyond_one_duckdb_vector(tmp_path):

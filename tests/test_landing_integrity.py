@@ -378,6 +378,9 @@ def test_an_emptied_landing_folder_brings_back_no_demo_and_names_what_stays(tmp_
     from orchestration.landing_assets import landed_responses
 
     monkeypatch.setenv("WAREHOUSE_PATH", str(tmp_path / "warehouse.duckdb"))  # landing: tmp_path/landing
+    salt_file = tmp_path / "salt"  # the salt `good` was landed with (the asset checks it)
+    salt_file.write_text(SALT, encoding="utf-8")
+    monkeypatch.setenv("TENDENSEN_SALT_FILE", str(salt_file))
     good.unlink()
     good.with_name(good.name + ".manifest.json").unlink()
     result = dg.materialize([landed_responses], raise_on_error=False)

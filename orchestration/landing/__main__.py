@@ -20,18 +20,23 @@ def accept(files: list[Path]) -> int:
     from orchestration.landing.salt import SaltProblem, respondent_salt
     from orchestration.settings import landed_dir, landing_dir, legacy_salt_path, salt_path
 
-    try:  # the pipeline's salt, checked against what is landed: never a silent new one
-        salt = respondent_salt(salt_path(), landed_dir(), legacy_salt_path())
-    except SaltProblem as problem:
-        print(f"accept: {problem}")
-        return 1
     status = 0
+    in_folder = []
     for file in files:
         if file.resolve().parent != landing_dir().resolve():
             # landed from elsewhere, it would be replaced by what the landing folder holds
             print(f"{file}: not in the landing folder {landing_dir()}: move it there first")
             status = 1
-            continue
+        else:
+            in_folder.append(file)
+    if not in_folder:
+        return status
+    try:  # the pipeline's salt, checked against what is landed: never a silent new one
+        salt = respondent_salt(salt_path(), landed_dir(), legacy_salt_path())
+    except SaltProblem as problem:
+        print(f"accept: {problem}")
+        return 1
+    for file in in_folder:
         report = land_file(file, landed_dir(), salt=salt, accept=True)
         print(f"{file.name}: {report.action}, {report.respondents} respondents, "
               f"{report.answers} answers, {report.quarantined} quarantined")
