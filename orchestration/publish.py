@@ -8,14 +8,21 @@ POSIX; a reader that has the old file open keeps reading the old inode).
 Parquet files follow the same rule: a new version folder, then an atomic swap of the
 `current` symlink.
 
+The serving copy stands alone: every public relation is a table in it (no view names a
+path), so `data/serving/` can be copied or mounted anywhere and still be read. It is written
+in DuckDB's storage format `SERVING_STORAGE_VERSION`, which DuckDB 1.4 and later read (BI
+drivers and the 1.x CLI lag behind the 2.x the pipeline uses), and made read-only: a client
+that opens it read-write and writes leaves a WAL that the next publish removes (see
+`_replace_serving`).
+
 Respondent-grain marts (those with `landing_id` and `loaded_at` columns: millions of rows
-at scale) are published once per landed export, as one Parquet file per landing in the
-version folder, and the serving copy reads them through a view. A landing whose rows did
-not change since the last publish (same landing, same load, same columns) is hard-linked
-from the previous version instead of written again: publishing after adding one edition
-writes that edition, not the warehouse. Earlier versions are kept a while
-(`PARQUET_VERSIONS_KEPT`) so that a reader still holding an older serving copy can read
-its respondent marts.
+at scale) are published as Parquet once per landed export, one file per landing in the
+version folder. A landing whose rows did not change since the last publish (same landing,
+same load, same columns) is hard-linked from the previous version instead of written again:
+publishing after adding one edition writes that edition's Parquet, not the warehouse's.
+Superseded versions are kept while they are among the `PARQUET_VERSIONS_KEPT` newest or
+younger than `PARQUET_VERSION_MIN_AGE_S`, so that a reader that resolved `current/` a moment
+before a swap can still read the files it listed.
 """
 
 from __future__ import annotations
@@ -23,6 +30,8 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import stat
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +41,13 @@ import duckdb
 from orchestration.warehouse import literal
 
 PUBLIC_SCHEMAS = ("marts", "audit")
+# The serving copy's on-disk format: the newest that DuckDB 1.4 and later read (the 1.x CLI,
+# BI drivers embedding 1.x). Raise it only when a public mart needs a newer format's feature.
+SERVING_STORAGE_VERSION = "v1.4.0"
 PARQUET_VERSIONS_KEPT = 4
+# A superseded Parquet version outlives its successor's arrival by at least this long: a
+# reader that listed `current/` just before the swap reads its files for up to an hour.
+PARQUET_VERSION_MIN_AGE_S = 3600.0
 # A public table with these columns is published per landing (see the module docstring).
 PARTITION_COLUMNS = ("landing_id", "loaded_at")
 
@@ -69,12 +84,12 @@ def public_relations(con: duckdb.DuckDBPyConnection, catalog: str) -> list[tuple
     ).fetchall()
 
 
-def publish(warehouse: Path, serving: Path, parquet_root: Path) -> Published:
+def publish(warehouse: Path, serving: Path, parquet_root: Path,
+            versions_min_age_s: float = PARQUET_VERSION_MIN_AGE_S) -> Published:
     """Snapshot the public schemas of `warehouse` into `serving` and Parquet, all or nothing.
 
-    Views are materialised as tables: the serving copy must not depend on the warehouse file
-    (dbt's views name its catalog). Respondent-grain marts are the exception the module
-    docstring describes: views over this version's Parquet folder, never the warehouse.
+    Views are materialised as tables: the serving copy must depend on no other file (dbt's
+    views name the warehouse's catalog; a view over Parquet would name a path).
     """
     serving.parent.mkdir(parents=True, exist_ok=True)
     staged = serving.with_name(f".{serving.name}.{uuid.uuid4().hex}.tmp")
@@ -83,12 +98,13 @@ def publish(warehouse: Path, serving: Path, parquet_root: Path) -> Published:
     previous = current.resolve() if current.is_symlink() and current.resolve().is_dir() else None
     try:
         snapshot = _write_snapshot(warehouse, staged, version, previous)
-        os.replace(staged, serving)
+        _make_read_only(staged)
+        _replace_serving(staged, serving)
     except BaseException:
         staged.unlink(missing_ok=True)
         shutil.rmtree(version, ignore_errors=True)
         raise
-    _swap_current(parquet_root, version)
+    _swap_current(parquet_root, version, versions_min_age_s)
     return Published(serving, current, snapshot.row_counts,
                      snapshot.landings_written, snapshot.landings_linked)
 
@@ -97,10 +113,12 @@ def _write_snapshot(warehouse: Path, staged: Path, parquet_version: Path,
                     previous_version: Path | None) -> _Snapshot:
     parquet_version.mkdir(parents=True)
     # Bounded like dbt's connection (profiles.yml): a million-respondent fact is copied in
-    # pieces that spill to disk, not in memory.
+    # pieces that spill to disk, not in memory. The storage version applies to a file the
+    # connection creates: `staged` is new.
     con = duckdb.connect(str(staged), config={
         "memory_limit": os.environ.get("DUCKDB_MEMORY_LIMIT", "1GB"),
         "preserve_insertion_order": False,
+        "storage_compatibility_version": SERVING_STORAGE_VERSION,
     })
     try:
         con.execute(f"attach {literal(str(warehouse))} as source (read_only)")
@@ -115,8 +133,7 @@ def _write_snapshot(warehouse: Path, staged: Path, parquet_version: Path,
                                             previous_version / name if previous_version else None)
                 snapshot.landings_written += written
                 snapshot.landings_linked += len(landings) - written
-                con.execute(f"create view {relation} as select * from read_parquet("
-                            f"{literal(str(folder / '*.parquet'))}, union_by_name = true)")
+                con.execute(f"create table {relation} as select * from source.{relation}")
             else:
                 con.execute(f"create table {relation} as select * from source.{relation}")
                 if schema == "marts":
@@ -196,8 +213,36 @@ def _fsync(path: Path) -> None:
         os.fsync(handle.fileno())
 
 
-def _swap_current(parquet_root: Path, version: Path) -> None:
-    """Point `current` at the new version atomically, then drop versions no one points at."""
+def _make_read_only(path: Path) -> None:
+    """Readers only: a client of another user that opens the serving copy read-write gets
+    "Permission denied" instead of leaving a WAL beside it. The read bits stay as the umask
+    made them. (root ignores modes: `_replace_serving` handles what it leaves.)"""
+    path.chmod(stat.S_IMODE(path.stat().st_mode) & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
+
+
+def _replace_serving(staged: Path, serving: Path) -> None:
+    """Rename `staged` over `serving`, and remove a WAL left beside it.
+
+    A WAL there belongs to the file being replaced: a client opened it read-write, wrote,
+    and has not checkpointed (it still runs, or was killed). DuckDB would replay it into the
+    new file, and every reader would fail with "WAL does not match database file". What it
+    holds were writes to a copy that is being replaced anyway: dropping them loses nothing
+    published. Removed before the rename (no reader of the new file may meet it) and after
+    (a writer may have flushed it in between).
+    """
+    wal = serving.with_name(serving.name + ".wal")
+    wal.unlink(missing_ok=True)
+    os.replace(staged, serving)
+    wal.unlink(missing_ok=True)
+
+
+def _swap_current(parquet_root: Path, version: Path, min_age_s: float) -> None:
+    """Point `current` at the new version atomically, then drop versions no one reads any more.
+
+    A version is dropped once it is neither among the `PARQUET_VERSIONS_KEPT` newest nor
+    younger than `min_age_s` since it stopped being current (when the next version was
+    written: a reader that resolved `current` before the swap may still be reading it).
+    """
     link = parquet_root / "current"
     staged_link = parquet_root / f".current.{uuid.uuid4().hex}"
     staged_link.symlink_to(version.name)
@@ -207,5 +252,9 @@ def _swap_current(parquet_root: Path, version: Path) -> None:
         key=lambda path: path.stat().st_mtime,
         reverse=True,
     )
-    for stale in versions[PARQUET_VERSIONS_KEPT:]:
-        shutil.rmtree(stale, ignore_errors=True)
+    now = time.time()
+    for successor, stale in zip(versions, versions[1:]):
+        if stale in versions[:PARQUET_VERSIONS_KEPT] or stale == version:
+            continue
+        if now - successor.stat().st_mtime >= min_age_s:
+            shutil.rmtree(stale, ignore_errors=True)
