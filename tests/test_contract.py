@@ -80,8 +80,8 @@ def test_serving_copy_matches_contract(built_warehouse, contract_text):
 
 
 def test_the_repository_names_no_folder_beside_it():
-    """The repository stands alone: no tracked file reads or names `../shared` (or any
-    sibling folder); the contract is docs/contract.md."""
+    """The repository stands alone: no tracked file reads or names the folder that once sat
+    beside it (the contract is docs/contract.md, the sources are cited by document id)."""
     listed = subprocess.run(["git", "ls-files", "-z"], cwd=REPO_ROOT, capture_output=True)
     if listed.returncode:
         pytest.skip("not a git checkout: no list of tracked files")
