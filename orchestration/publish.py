@@ -28,6 +28,7 @@ before a swap can still read the files it listed.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import stat
@@ -38,6 +39,7 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.files import replace_atomically
 from orchestration.warehouse import literal
 
 PUBLIC_SCHEMAS = ("marts", "audit")
@@ -59,6 +61,7 @@ class Published:
     row_counts: dict[str, int]  # "schema.table" -> rows
     landings_written: int = 0  # respondent-grain Parquet files written anew
     landings_linked: int = 0  # ... and reused unchanged from the previous version
+    serving_updated: bool = False  # the serving copy started from the previous one (see _previous_serving)
 
 
 @dataclass
@@ -66,6 +69,7 @@ class _Snapshot:
     row_counts: dict[str, int]
     landings_written: int = 0
     landings_linked: int = 0
+    serving_updated: bool = False
 
 
 def public_relations(con: duckdb.DuckDBPyConnection, catalog: str) -> list[tuple[str, str]]:
@@ -97,24 +101,29 @@ def publish(warehouse: Path, serving: Path, parquet_root: Path,
     current = parquet_root / "current"
     previous = current.resolve() if current.is_symlink() and current.resolve().is_dir() else None
     try:
-        snapshot = _write_snapshot(warehouse, staged, version, previous)
+        snapshot = _write_snapshot(warehouse, staged, version, previous, _previous_serving(serving))
         _make_read_only(staged)
         _replace_serving(staged, serving)
     except BaseException:
         staged.unlink(missing_ok=True)
         shutil.rmtree(version, ignore_errors=True)
         raise
+    _record_published(serving, reusable=not _mostly_free(serving))
     _swap_current(parquet_root, version, versions_min_age_s)
-    return Published(serving, current, snapshot.row_counts,
-                     snapshot.landings_written, snapshot.landings_linked)
+    return Published(serving, current, snapshot.row_counts, snapshot.landings_written,
+                     snapshot.landings_linked, snapshot.serving_updated)
 
 
 def _write_snapshot(warehouse: Path, staged: Path, parquet_version: Path,
-                    previous_version: Path | None) -> _Snapshot:
+                    previous_version: Path | None, previous_serving: Path | None) -> _Snapshot:
+    """Write the Parquet version and the staged serving copy; start the latter from
+    `previous_serving` when there is one, so that unchanged respondent rows are not copied again."""
     parquet_version.mkdir(parents=True)
+    if previous_serving is not None:
+        shutil.copyfile(previous_serving, staged)  # a new, writable inode: the published one stays as it is
     # Bounded like dbt's connection (profiles.yml): a million-respondent fact is copied in
     # pieces that spill to disk, not in memory. The storage version applies to a file the
-    # connection creates: `staged` is new.
+    # connection creates (a copied one already has it: see _previous_serving).
     con = duckdb.connect(str(staged), config={
         "memory_limit": os.environ.get("DUCKDB_MEMORY_LIMIT", "1GB"),
         "preserve_insertion_order": False,
@@ -122,19 +131,23 @@ def _write_snapshot(warehouse: Path, staged: Path, parquet_version: Path,
     })
     try:
         con.execute(f"attach {literal(str(warehouse))} as source (read_only)")
-        snapshot = _Snapshot(row_counts={})
-        for schema, name in public_relations(con, "source"):
+        (catalog,) = con.execute("select current_database()").fetchone()
+        snapshot = _Snapshot(row_counts={}, serving_updated=previous_serving is not None)
+        published = public_relations(con, "source")
+        _drop_all_but(con, catalog, keep=set(published))
+        for schema, name in published:
             con.execute(f'create schema if not exists "{schema}"')
             relation = f'"{schema}"."{name}"'
-            landings = _landings(con, schema, name) if schema == "marts" else []
+            landings = _landings(con, "source", schema, name) if schema == "marts" else []
             if landings:
                 folder = parquet_version / name
                 written = _publish_landings(con, relation, landings, folder,
                                             previous_version / name if previous_version else None)
                 snapshot.landings_written += written
                 snapshot.landings_linked += len(landings) - written
-                con.execute(f"create table {relation} as select * from source.{relation}")
+                _update_respondent_table(con, catalog, schema, name, landings)
             else:
+                con.execute(f"drop table if exists {relation}")
                 con.execute(f"create table {relation} as select * from source.{relation}")
                 if schema == "marts":
                     target = parquet_version / f"{name}.parquet"
@@ -149,28 +162,75 @@ def _write_snapshot(warehouse: Path, staged: Path, parquet_version: Path,
     return snapshot
 
 
+def _drop_all_but(con: duckdb.DuckDBPyConnection, catalog: str, keep: set[tuple[str, str]]) -> None:
+    """Drop what a copied serving file holds beyond the respondent-grain tables to keep:
+    views, relations no longer public, schemas that are not public."""
+    relations = con.execute(
+        "select schema_name, table_name, 'table' from duckdb_tables() where database_name = ? "
+        "union all select schema_name, view_name, 'view' from duckdb_views() "
+        "where database_name = ? and not internal", [catalog, catalog]).fetchall()
+    for schema, name, kind in relations:
+        if kind == "view" or (schema, name) not in keep:
+            con.execute(f'drop {kind} "{schema}"."{name}"')
+    schemas = con.execute("select schema_name from duckdb_schemas() where database_name = ? "
+                          "and not internal", [catalog]).fetchall()
+    for (schema,) in schemas:
+        if schema not in PUBLIC_SCHEMAS and schema != "main":
+            con.execute(f'drop schema "{schema}" cascade')
+
+
+def _update_respondent_table(con: duckdb.DuckDBPyConnection, catalog: str, schema: str, name: str,
+                             landings: list[_Landing]) -> None:
+    """Make the serving copy's respondent-grain table hold exactly `landings`' rows.
+
+    A table copied from the previous serving copy with the same columns keeps the rows of
+    every landing that did not change (named as in _landings); only the others are deleted
+    and inserted. Otherwise the table is written whole.
+    """
+    relation = f'"{schema}"."{name}"'
+    if _columns(con, catalog, schema, name) != _columns(con, "source", schema, name):
+        con.execute(f"drop table if exists {relation}")
+        con.execute(f"create table {relation} as select * from source.{relation}")
+        return
+    held = _landings(con, catalog, schema, name)
+    wanted = {landing.file_name for landing in landings}
+    unchanged = {landing.file_name for landing in held} & wanted
+    for landing in held:
+        if landing.file_name not in unchanged:
+            con.execute(f"delete from {relation} where landing_id = ?", [landing.landing_id])
+    for landing in landings:
+        if landing.file_name not in unchanged:
+            con.execute(f"insert into {relation} select * from source.{relation} where landing_id = ?",
+                        [landing.landing_id])
+
+
 @dataclass(frozen=True)
 class _Landing:
     landing_id: str
     file_name: str  # names the landing's content: same name, same rows
 
 
-def _landings(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> list[_Landing]:
-    """The landings of a respondent-grain table, each named by what its rows are.
+def _columns(con: duckdb.DuckDBPyConnection, catalog: str, schema: str, name: str) -> list[tuple[str, str]]:
+    """(name, type) of a table's columns in order; empty if there is no such table."""
+    return con.execute(
+        "select column_name, data_type from duckdb_columns() "
+        "where database_name = ? and schema_name = ? and table_name = ? order by column_index",
+        [catalog, schema, name],
+    ).fetchall()
+
+
+def _landings(con: duckdb.DuckDBPyConnection, catalog: str, schema: str, name: str) -> list[_Landing]:
+    """The landings of a respondent-grain table of `catalog`, each named by what its rows are.
 
     Empty for a table without the partition columns, or without rows (it is then copied
-    as a table: a view over no files would not even know its columns).
+    whole: there is nothing to publish per landing).
     """
-    columns = con.execute(
-        "select column_name, data_type from duckdb_columns() "
-        "where database_name = 'source' and schema_name = ? and table_name = ? order by column_index",
-        [schema, name],
-    ).fetchall()
+    columns = _columns(con, catalog, schema, name)
     if not set(PARTITION_COLUMNS) <= {column for column, _ in columns}:
         return []
     # Same landing, same load (dbt's run), same row count and columns: the same rows.
     rows = con.execute(
-        f'select landing_id, max(loaded_at)::varchar, count(*) from source."{schema}"."{name}" '
+        f'select landing_id, max(loaded_at)::varchar, count(*) from "{catalog}"."{schema}"."{name}" '
         "group by landing_id order by landing_id"
     ).fetchall()
     signature = repr(columns)
@@ -211,6 +271,45 @@ def _link_or_copy(source: Path, target: Path) -> None:
 def _fsync(path: Path) -> None:
     with open(path, "rb") as handle:
         os.fsync(handle.fileno())
+
+
+def _published_record(serving: Path) -> Path:
+    return serving.with_name(f".{serving.name}.published.json")
+
+
+def _file_identity(path: Path) -> dict:
+    """What changes when anyone rewrites the file (a read-write client's checkpoint, a copy)."""
+    info = path.stat()
+    return {"inode": info.st_ino, "size": info.st_size, "mtime_ns": info.st_mtime_ns,
+            "storage_version": SERVING_STORAGE_VERSION}
+
+
+def _record_published(serving: Path, reusable: bool) -> None:
+    """Remember the file just published, so that the next publish can start from it."""
+    record = _published_record(serving)
+    if reusable:
+        replace_atomically(record, json.dumps(_file_identity(serving)))
+    else:
+        record.unlink(missing_ok=True)
+
+
+def _previous_serving(serving: Path) -> Path | None:
+    """The serving copy to start the next one from: only the very file this module published
+    (same inode, size and modification time, same storage version). Anything else (a file a
+    client rewrote, an older format, a missing record) means a serving copy written whole."""
+    try:
+        recorded = json.loads(_published_record(serving).read_text(encoding="utf-8"))
+        return serving if recorded == _file_identity(serving) else None
+    except (OSError, ValueError):
+        return None
+
+
+def _mostly_free(serving: Path) -> bool:
+    """More than half of the file is free blocks (deleted landings): write the next copy whole,
+    so that updating it in place never lets the file grow without bound."""
+    with duckdb.connect(str(serving), read_only=True) as con:
+        free, total = con.execute("select free_blocks, total_blocks from pragma_database_size()").fetchone()
+    return total > 0 and free * 2 > total
 
 
 def _make_read_only(path: Path) -> None:

@@ -161,3 +161,53 @@ def test_a_table_without_rows_is_copied_not_viewed(paths):
     published = publish(warehouse, serving, parquet)
     assert published.row_counts["marts.fct_response_answers"] == 0
     assert serving_count(serving) == 0  # a view over no files would not even know its columns
+
+
+def serving_landings(serving: Path) -> dict[str, int]:
+    with duckdb.connect(str(serving), read_only=True) as con:
+        return dict(con.execute("select landing_id, count(*) from marts.fct_response_answers "
+                                "group by all").fetchall())
+
+
+def test_the_serving_copy_is_updated_from_the_previous_one_landing_by_landing(paths):
+    """Adding, reloading and withdrawing landings: the next serving copy starts from the last
+    one, keeps unchanged landings' rows and holds exactly the warehouse's rows."""
+    warehouse, serving, parquet = paths
+    make_warehouse(warehouse, {LANDING_A: (3, "2026-01-01"), LANDING_B: (2, "2026-01-01")})
+    assert not publish(warehouse, serving, parquet).serving_updated  # nothing to start from
+    with duckdb.connect(str(serving), read_only=True) as con:
+        rowids_a = con.execute("select list(rowid order by rowid) from marts.fct_response_answers "
+                               "where landing_id = ?", [LANDING_A]).fetchone()[0]
+    # B first: a serving copy written whole would give A's rows other row ids
+    make_warehouse(warehouse, {LANDING_B: (4, "2026-02-01"), LANDING_A: (3, "2026-01-01")})
+    assert publish(warehouse, serving, parquet).serving_updated
+    assert serving_landings(serving) == {LANDING_A: 3, LANDING_B: 4}
+    with duckdb.connect(str(serving), read_only=True) as con:
+        assert con.execute("select list(rowid order by rowid) from marts.fct_response_answers "
+                           "where landing_id = ?", [LANDING_A]).fetchone()[0] == rowids_a  # not rewritten
+    make_warehouse(warehouse, {LANDING_A: (3, "2026-01-01")})
+    with duckdb.connect(str(warehouse)) as con:  # B withdrawn: its rows leave the warehouse
+        con.execute("delete from marts.fct_response_answers where landing_id = ?", [LANDING_B])
+    assert publish(warehouse, serving, parquet).serving_updated
+    assert serving_landings(serving) == {LANDING_A: 3}
+
+
+REWRITE_AND_CHECKPOINT = """
+import sys, duckdb
+with duckdb.connect(sys.argv[1]) as con:  # read-write, closed cleanly: written into the file
+    con.execute("create table marts.scribble as select 42 as answer")
+    con.execute("delete from marts.fct_response_answers")
+"""
+
+
+def test_a_serving_copy_a_client_rewrote_is_not_started_from(paths):
+    warehouse, serving, parquet = paths
+    make_warehouse(warehouse, {LANDING_A: (3, "2026-01-01")})
+    publish(warehouse, serving, parquet)
+    serving.chmod(0o644)
+    subprocess.run([sys.executable, "-c", REWRITE_AND_CHECKPOINT, str(serving)], check=True)
+    published = publish(warehouse, serving, parquet)
+    assert not published.serving_updated
+    assert serving_landings(serving) == {LANDING_A: 3}
+    with duckdb.connect(str(serving), read_only=True) as con:
+        assert con.execute("select count(*) from duckdb_tables() where table_name = 'scribble'").fetchone() == (0,)
