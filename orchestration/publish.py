@@ -20,6 +20,9 @@ at scale) are published as Parquet once per landed export, one file per landing 
 version folder. A landing whose rows did not change since the last publish (same landing,
 same load, same columns) is hard-linked from the previous version instead of written again:
 publishing after adding one edition writes that edition's Parquet, not the warehouse's.
+The serving copy does the same inside the file: it starts as a copy of the previous serving
+copy (if that is untouched since it was published), keeps the rows of unchanged landings and
+deletes or inserts only the others; the small marts are copied whole every time.
 Superseded versions are kept while they are among the `PARQUET_VERSIONS_KEPT` newest or
 younger than `PARQUET_VERSION_MIN_AGE_S`, so that a reader that resolved `current/` a moment
 before a swap can still read the files it listed.
