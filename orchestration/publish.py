@@ -281,10 +281,10 @@ def _published_record(serving: Path) -> Path:
 
 
 def _file_identity(path: Path) -> dict:
-    """What changes when anyone rewrites the file (a read-write client's checkpoint, a copy)."""
+    """What changes when anyone rewrites the file (a read-write client's checkpoint). A copy
+    that keeps the modification time (`cp -a`, a backup restored) holds the same bytes."""
     info = path.stat()
-    return {"inode": info.st_ino, "size": info.st_size, "mtime_ns": info.st_mtime_ns,
-            "storage_version": SERVING_STORAGE_VERSION}
+    return {"size": info.st_size, "mtime_ns": info.st_mtime_ns, "storage_version": SERVING_STORAGE_VERSION}
 
 
 def _record_published(serving: Path, reusable: bool) -> None:
@@ -298,7 +298,7 @@ def _record_published(serving: Path, reusable: bool) -> None:
 
 def _previous_serving(serving: Path) -> Path | None:
     """The serving copy to start the next one from: only the very file this module published
-    (same inode, size and modification time, same storage version). Anything else (a file a
+    (same size and modification time, same storage version). Anything else (a file a
     client rewrote, an older format, a missing record) means a serving copy written whole."""
     try:
         recorded = json.loads(_published_record(serving).read_text(encoding="utf-8"))
