@@ -33,5 +33,7 @@ def serving_copy(context: AssetExecutionContext) -> dg.MaterializeResult:
             # respondent-grain Parquet per landing: written anew vs reused unchanged
             "landings_written": published.landings_written,
             "landings_linked": published.landings_linked,
+            # the serving copy started from the previous one (only changed landings' rows copied)
+            "serving_updated": published.serving_updated,
         }
     )

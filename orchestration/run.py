@@ -83,6 +83,8 @@ def print_how_to_query() -> None:
     print(f"  python: import duckdb; duckdb.connect({str(serving)!r}, read_only=True).sql(\"\"\"")
     print("  " + EXAMPLE_QUERY.replace("\n", "\n  ") + '""").show()')
     print(f"  SQLAlchemy / BI tools: duckdb:///{serving}?access_mode=read_only")
+    print(f"  Any client with DuckDB 1.4 or later (1.x or 2.x) opens it; {serving.parent}/ stands alone:"
+          " copy or mount it anywhere (README: Querying the warehouse).")
 
 
 def main() -> int:

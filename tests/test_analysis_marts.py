@@ -1,6 +1,6 @@
 """The analyst marts (models/marts/analysis) on the real build, and the statistics behind them.
 
-Report values are typed here from the report text (../shared/sources/001_55e2b03c79832931.txt),
+Report values are typed here from the report text (source document `til_2021`, text 001_55e2b03c79832931),
 independently of the seeds. The statistics macros (macros/analysis) are rendered with plain
 Jinja and run in an in-memory DuckDB, so their math is checked against hand computations and
 Python's exact math.erfc without a warehouse.

@@ -1,6 +1,6 @@
 """docs/queries.md runs: every example query returns rows on the built warehouse, the
 ones that reproduce a figure return the numbers printed in the report
-(../shared/sources/001_55e2b03c79832931.txt), typed here independently of the seeds, and the
+(source document `til_2021`, text 001_55e2b03c79832931), typed here independently of the seeds, and the
 cross-tabulation over the landed respondents returns the counts of the (seeded, so
 deterministic) synthetic 2021 Business export.
 """

@@ -1,5 +1,5 @@
 """The marts reproduce the published report: values typed here from the report text
-(../shared/sources/001_55e2b03c79832931.txt, the 2025 commentary 000_...), independently
+(source documents `til_2021`, text 001_55e2b03c79832931, and `til_2025_commentary`), independently
 of the seed files, and compared with `marts.answer_shares`.
 """
 

@@ -1,4 +1,4 @@
--- The analyst-friendly flat table of ../shared/CONTRACT.md: the star schema
+-- The analyst-friendly flat table of docs/contract.md: the star schema
 -- denormalised, one row per share, labels in Dutch as published.
 with labelled as (
     {{ labelled_answer_shares() }}

@@ -785,7 +785,7 @@ class Renderer:
 <code>marts.answer_shares</code> (<code>source = 'published'</code>), met de bevindingen van de laatste
 validatierun (<code>audit.share_checks</code>) naast elke grafiek. Aandelen berekend uit respondentexports
 worden niet als staaf getoond; ze komen alleen in de validatie voor (berekend vs. gepubliceerd).
-Warehouse: <code>{escape(str(data.warehouse))}</code>; gegenereerd op {generated}.</p>
+Warehouse: <code>{escape(data.warehouse.name)}</code>; gegenereerd op {generated}.</p>
 </header>
 <div class="overview">
 <section class="panel" aria-labelledby="validatie"><h2 id="validatie" style="margin-top:0">Validatie</h2>{self.summary()}</section>

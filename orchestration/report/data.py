@@ -1,6 +1,6 @@
 """What the report shows, read from the warehouse in one short read-only connection.
 
-Only public objects are read (see ../shared/CONTRACT.md): `marts.answer_shares`, the marts
+Only public objects are read (see docs/contract.md): `marts.answer_shares`, the marts
 dimensions (topics, item order, labels) and `audit.latest_share_checks` / `audit.share_checks`.
 
 The charts show published shares only (`source = 'published'`): shares computed from
