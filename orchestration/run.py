@@ -1,18 +1,25 @@
 """`make run`: build, validate and publish the warehouse through Dagster, then say where it is.
 
-Runs the `build_warehouse` job in-process (the multiprocess executor re-imports the
-project per step and is about 3x slower for this small graph).
+Runs the `build_warehouse` job in-process, in the Dagster instance `make dev` reads
+(`$DAGSTER_HOME`, `.dagster/` by default): its runs are in the UI's run history. It is the
+warehouse's one writer while it runs (orchestration/writer_lock.py): started while another
+build writes, it waits for it, saying so, or stops with a sentence naming that build.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
 import sys
 from datetime import datetime
 from pathlib import Path
 
-from orchestration.settings import data_dir, dbt_run_results_path, parquet_dir, serving_path, warehouse_path
+from orchestration.settings import REPO_ROOT, data_dir, dbt_run_results_path, parquet_dir, serving_path, warehouse_path
 from orchestration.summary import EXAMPLE_QUERY, dbt_test_results, format_counts
 from orchestration.warehouse import table_row_counts
+from orchestration.writer_lock import WarehouseBusy, hold_writer_lock
+
+DEFAULT_DAGSTER_HOME = REPO_ROOT / ".dagster"
 
 
 def print_checks_summary(path: Path, run_id: str) -> None:
@@ -59,16 +66,39 @@ def print_how_to_query() -> None:
     print(f"  SQLAlchemy / BI tools: duckdb:///{serving}?access_mode=read_only")
 
 
-def main() -> int:
-    from orchestration.definitions import defs
-    from orchestration.jobs import SERVING
+def dagster_instance():
+    """The instance `make dev` reads: `$DAGSTER_HOME` (the Makefile's), else `.dagster/`,
+    set up with the project's dagster.yaml if it has none."""
+    from dagster import DagsterInstance
 
+    home = Path(os.environ.setdefault("DAGSTER_HOME", str(DEFAULT_DAGSTER_HOME)))
+    home.mkdir(parents=True, exist_ok=True)
+    if not (home / "dagster.yaml").exists():
+        shutil.copyfile(REPO_ROOT / "orchestration" / "dagster.yaml", home / "dagster.yaml")
+    return DagsterInstance.get()
+
+
+def main() -> int:
     path = warehouse_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    print(f"Building the warehouse at {path} ...", flush=True)
-    # An in-memory Dagster instance: persisting ~200 dbt events adds seconds to a run that
-    # should take a few; runs started from `make dev` are kept in its run history.
-    result = defs.resolve_job_def("build_warehouse").execute_in_process(raise_on_error=False)
+    try:
+        # taken before the slow imports: a second `make run` is told at once
+        with hold_writer_lock("`make run` (build_warehouse)", say=lambda line: print(line, flush=True)):
+            return build_and_report(path)
+    except WarehouseBusy as busy:
+        print(f"\n{busy}", file=sys.stderr)
+        return 2
+
+
+def build_and_report(path: Path) -> int:
+    from orchestration.definitions import defs
+    from orchestration.jobs import SERVING
+    from orchestration.run_log import log_path, run_config
+
+    print(f"Building the warehouse at {path} (full log: {log_path()}) ...", flush=True)
+    with dagster_instance() as instance:
+        result = defs.resolve_job_def("build_warehouse").execute_in_process(
+            run_config=run_config(log_path()), instance=instance, raise_on_error=False)
     published = any(
         event.is_step_materialization and event.asset_key == SERVING for event in result.all_events
     )
