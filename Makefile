@@ -5,9 +5,10 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
-# One Dagster instance for `make run` and `make dev`: the UI shows every run, and the landing
-# sensor's cursor survives restarts (ignored by git).
-export DAGSTER_HOME ?= $(CURDIR)/.dagster
+# One Dagster instance for `make run` and `make dev` (beside the warehouse; with another
+# WAREHOUSE_PATH set DAGSTER_HOME too): the UI shows every run, and the landing
+# sensor's cursor survives restarts.
+export DAGSTER_HOME ?= $(CURDIR)/data/dagster
 
 .PHONY: install run test dev docs report bench dbt-parse clean
 
@@ -61,4 +62,4 @@ docs: install dbt-parse
 	$(VENV)/bin/dbt docs serve --project-dir . --profiles-dir . --host 127.0.0.1 --port 8080 --no-browser
 
 clean:
-	rm -rf target logs data .dagster .dagster_home
+	rm -rf target logs data .dagster_home

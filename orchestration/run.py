@@ -1,7 +1,7 @@
 """`make run`: build, validate and publish the warehouse through Dagster, then say where it is.
 
 Runs the `build_warehouse` job in-process, in the Dagster instance `make dev` reads
-(`$DAGSTER_HOME`, `.dagster/` by default): its runs are in the UI's run history. It is the
+(`$DAGSTER_HOME`, by default `dagster/` beside the warehouse: data/dagster/): its runs are in the UI's run history. It is the
 warehouse's one writer while it runs (orchestration/writer_lock.py): started while another
 build writes, it waits for it, saying so, or stops with a sentence naming that build.
 """
@@ -14,12 +14,11 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from orchestration.settings import REPO_ROOT, data_dir, dbt_run_results_path, parquet_dir, serving_path, warehouse_path
+from orchestration.settings import REPO_ROOT, data_dir, default_dagster_home, dbt_run_results_path, parquet_dir, serving_path, warehouse_path
 from orchestration.summary import EXAMPLE_QUERY, dbt_test_results, format_counts
 from orchestration.warehouse import table_row_counts
 from orchestration.writer_lock import WarehouseBusy, hold_writer_lock
 
-DEFAULT_DAGSTER_HOME = REPO_ROOT / ".dagster"
 
 
 def print_checks_summary(path: Path, run_id: str) -> None:
@@ -67,11 +66,12 @@ def print_how_to_query() -> None:
 
 
 def dagster_instance():
-    """The instance `make dev` reads: `$DAGSTER_HOME` (the Makefile's), else `.dagster/`,
-    set up with the project's dagster.yaml if it has none."""
+    """The instance `make dev` reads: `$DAGSTER_HOME` (the Makefile's), else `dagster/` beside
+    the warehouse (its run history and sensor cursor describe that warehouse), set up with
+    the project's dagster.yaml if it has none."""
     from dagster import DagsterInstance
 
-    home = Path(os.environ.setdefault("DAGSTER_HOME", str(DEFAULT_DAGSTER_HOME)))
+    home = Path(os.environ.setdefault("DAGSTER_HOME", str(default_dagster_home())))
     home.mkdir(parents=True, exist_ok=True)
     if not (home / "dagster.yaml").exists():
         shutil.copyfile(REPO_ROOT / "orchestration" / "dagster.yaml", home / "dagster.yaml")
