@@ -8,6 +8,7 @@ build writes, it waits for it, saying so, or stops with a sentence naming that b
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sys
@@ -93,12 +94,17 @@ def main() -> int:
 def build_and_report(path: Path) -> int:
     from orchestration.definitions import defs
     from orchestration.jobs import SERVING
-    from orchestration.run_log import log_path, run_config
+    from orchestration.run_log import DbtProgress, log_path, run_config
 
-    print(f"Building the warehouse at {path} (full log: {log_path()}) ...", flush=True)
-    with dagster_instance() as instance:
+    log = log_path()
+    log.parent.mkdir(parents=True, exist_ok=True)
+    log.write_text("", encoding="utf-8")  # this run's log only
+    print(f"Building the warehouse at {path} (full log: {log}) ...", flush=True)
+    with dagster_instance() as instance, log.open("a", encoding="utf-8") as log_file, \
+            contextlib.redirect_stdout(DbtProgress(log_file, sys.stdout)):
         result = defs.resolve_job_def("build_warehouse").execute_in_process(
-            run_config=run_config(log_path()), instance=instance, raise_on_error=False)
+            run_config=run_config(log), instance=instance, raise_on_error=False)
+    print(f"Full log of the run: {log}")
     published = any(
         event.is_step_materialization and event.asset_key == SERVING for event in result.all_events
     )
