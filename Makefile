@@ -52,9 +52,11 @@ bench: install dbt-parse
 	$(PY) -m pip install --quiet -e '.[dev,bench]'
 	$(PY) -m bench.run
 
-## Open the Dagster UI on http://localhost:3000 (asset graph, checks, schedule, sensor).
+## Open the Dagster UI on http://127.0.0.1:3000 (asset graph, checks, schedule, sensor);
+## DEV_PORT=... for another port. `dg dev` finds the project through pyproject.toml.
+DEV_PORT ?= 3000
 dev: install dbt-parse $(DAGSTER_HOME)/dagster.yaml
-	$(VENV)/bin/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
+	VIRTUAL_ENV=$(CURDIR)/$(VENV) $(VENV)/bin/dg dev --host 127.0.0.1 --port $(DEV_PORT)
 
 ## Generate the dbt docs (every public model and column described) and serve them on :8080.
 docs: install dbt-parse
