@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -25,21 +26,33 @@ def changed_exports(previous: dict[str, str], current: dict[str, str]) -> list[s
 
 
 def already_landed(path: Path) -> bool:
-    """This very file (same size, modification time and inode) was hashed by a landing and
-    its export is the one landed: a run started outside this sensor (`make run`, whose
-    runs do not move the sensor's cursor) landed it already."""
+    """This very export (its sha256, the landing's export_id) is the one landed: a run started
+    outside this sensor (`make run`, whose runs do not move the sensor's cursor) landed it.
+
+    The landing's quick check (size, modification time, inode) answers without reading the
+    file when it can; otherwise the file is hashed (a few seconds per GB, and only for a
+    new or changed file).
+    """
     import duckdb
 
     from orchestration.landing.land import remembered_export_id
 
-    export_id = remembered_export_id(landed_dir(), path)
     respondents = landed_dir() / "respondents"
-    if export_id is None or not any(respondents.glob("*.parquet")):
+    if not any(respondents.glob("*.parquet")):
         return False
+    export_id = remembered_export_id(landed_dir(), path) or sha256_of(path)
     with duckdb.connect() as con:
         return con.execute(
             "select count(*) > 0 from read_parquet(?) where export_id = ?",
             [str(respondents / "*.parquet"), export_id]).fetchone()[0]
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def job_for_new_exports() -> dg.UnresolvedAssetJobDefinition:
