@@ -121,6 +121,17 @@ def dbt_layer(resource_type: str, fqn: list[str]) -> str:
     return folders[0] if folders else "default"
 
 
+# The dbt source the audit models read: the table the Great Expectations checks
+# (orchestration/checks.py) append to on every run. Declared so that it shows in its own
+# group rather than in "default".
+audit_share_checks = dg.AssetSpec(
+    key=["audit", "share_checks"],
+    group_name="audit",
+    description="Every Great Expectations check of every run (written by the share_checks "
+                "asset checks of marts/answer_shares; created by dbt's on-run-start hook).",
+)
+
+
 @dbt_assets(manifest=tendensen_project.manifest_path, project=tendensen_project,
             dagster_dbt_translator=LayerGroups())
 def tendensen_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource):

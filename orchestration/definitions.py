@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from orchestration.assets import tendensen_dbt_assets
+from orchestration.assets import audit_share_checks, tendensen_dbt_assets
 from orchestration.checks import share_checks
 from orchestration.dbt_resource import TendensenDbtCliResource
 from orchestration.executor import one_writer_in_process_executor
@@ -17,7 +17,7 @@ from orchestration.schedules import weekly_rebuild
 from orchestration.sensors import landing_sensor
 
 defs = dg.Definitions(
-    assets=[landed_responses, tendensen_dbt_assets, serving_copy],
+    assets=[landed_responses, tendensen_dbt_assets, serving_copy, audit_share_checks],
     asset_checks=[share_checks],
     jobs=[build_warehouse, add_landed_exports, publish_warehouse],
     schedules=[weekly_rebuild],
