@@ -5,10 +5,9 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
-# One Dagster instance for `make run` and `make dev` (beside the warehouse; with another
-# WAREHOUSE_PATH set DAGSTER_HOME too): the UI shows every run, and the landing
-# sensor's cursor survives restarts.
-export DAGSTER_HOME ?= $(CURDIR)/data/dagster
+# One Dagster instance for `make run` and `make dev`, beside the warehouse (data/dagster/):
+# the UI shows every run, and the landing sensor's cursor survives restarts.
+export DAGSTER_HOME ?= $(abspath $(dir $(or $(WAREHOUSE_PATH),data/warehouse.duckdb)))/dagster
 
 .PHONY: install run test dev docs report bench dbt-parse clean
 

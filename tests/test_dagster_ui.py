@@ -105,6 +105,9 @@ def test_make_run_then_make_dev_share_one_instance_and_one_writer(tmp_path):
         assert groups["marts/answer_shares"] == "marts"
         assert groups["serving/tendensen"] == "serving"
         assert "default" not in set(groups.values())
+        checks = {check["name"] for node in nodes
+                  for check in (node["assetChecksOrError"] or {}).get("checks", [])}
+        assert {"single_choice_sums_to_100", "multi_choice_within_max", "pct_in_range"} <= checks
 
         # the sensor's first look: the exports make run landed start nothing
         deadline = time.monotonic() + 120
@@ -131,3 +134,17 @@ def test_make_run_then_make_dev_share_one_instance_and_one_writer(tmp_path):
     finally:
         stopped = stop_make_dev(server)
     assert stopped, "make dev did not stop within 90 s of SIGINT"
+    assert group_members_after(server.pid, seconds=30) == ""
+
+
+def group_members_after(group: int, seconds: float) -> str:
+    """`ps` lines of the processes still in a process group once `seconds` have passed."""
+    deadline = time.monotonic() + seconds
+    while True:
+        pids = subprocess.run(["pgrep", "-g", str(group)], capture_output=True, text=True).stdout.split()
+        if not pids or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    if not pids:
+        return ""
+    return subprocess.run(["ps", "-o", "pid,args", "-p", ",".join(pids)], capture_output=True, text=True).stdout
