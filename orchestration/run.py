@@ -66,33 +66,13 @@ def print_how_to_query() -> None:
     print(f"  SQLAlchemy / BI tools: duckdb:///{serving}?access_mode=read_only")
 
 
-def skip_fsync_of_run_history() -> None:
-    """This process's SQLite commits (the Dagster instance's run history) skip the fsync.
-
-    A build stores ~560 events (every dbt model's and test's output, materialization and
-    check), each in its own SQLite transaction, and every commit waits for the disk: measured
-    on this 2-core machine under load, 400 events took 21.5 s persisted against 4-5 s in an
-    in-memory instance, 9 s with `synchronous=OFF`. What it risks is the run history of the
-    last seconds if the machine itself crashes (not the warehouse, which DuckDB writes); a
-    process crash loses nothing. Only `make run` does this; the UI's runs keep SQLite's default.
-    """
-    import sqlalchemy
-    from sqlalchemy.engine import Engine
-
-    def no_fsync(dbapi_connection, _record) -> None:
-        if type(dbapi_connection).__module__.startswith("sqlite3"):
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA synchronous=OFF")
-            cursor.close()
-
-    sqlalchemy.event.listen(Engine, "connect", no_fsync)
-
-
 def dagster_instance():
     """The instance `make dev` reads: `$DAGSTER_HOME` (the Makefile's), else `dagster/` beside
     the warehouse (its run history and sensor cursor describe that warehouse), set up with
     the project's dagster.yaml if it has none."""
     from dagster import DagsterInstance
+
+    from orchestration.executor import skip_fsync_of_run_history
 
     skip_fsync_of_run_history()
     home = Path(os.environ.setdefault("DAGSTER_HOME", str(default_dagster_home())))
