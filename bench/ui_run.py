@@ -6,10 +6,11 @@ start to exit) and the run the UI's Launch button starts (a `launchRun` GraphQL 
 steps). Before the timed runs one `make run` lands the synthetic 2021 demo exports, so every
 timed run does the same work. Medians; the ratio is UI / `make run` (the target: <= 1.3).
 
-Writes bench/ui_run.md (the section bench/report.py puts into bench/RESULTS.md) and
-patches that section of bench/RESULTS.md in place, so it needs no `make bench`.
+Writes bench/ui_run.json (the measurements), bench/ui_run.md (the section bench/report.py
+puts into bench/RESULTS.md) and patches that section of bench/RESULTS.md in place, so it
+needs no `make bench`.
 
-    python -m bench.ui_run [--repeats 3] [--workdir DIR]
+    python -m bench.ui_run [--repeats 3] [--workdir DIR] [--from-json bench/ui_run.json]
 """
 
 from __future__ import annotations
@@ -152,6 +153,8 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory(prefix="tendensen-ui-bench-") as scratch:
             results = measure(args.workdir or Path(scratch), args.repeats)
     log(json.dumps(results, indent=1))
+    if not args.from_json:
+        (REPO / "bench" / "ui_run.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
     text = section(results)
     SECTION_FILE.write_text(text, encoding="utf-8")
     put_into_results(text, REPO / "bench" / "RESULTS.md")

@@ -81,7 +81,7 @@ def test_make_run_then_make_dev_share_one_instance_and_one_writer(tmp_path):
     first = make_run(warehouse)
     assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
     assert "  [landing] started" in first.stdout and "  [publish] done in" in first.stdout
-    assert "[dbt build] 168/168 nodes (100%)" in first.stdout or "nodes (100%)" in first.stdout
+    assert "[dbt build] " in first.stdout and " nodes (100%)" in first.stdout  # its progress
     assert " - DEBUG - " not in first.stdout + first.stderr
     assert len(first.stdout.splitlines()) < 120
     log = warehouse.parent / "logs" / "make_run.log"
