@@ -5,7 +5,9 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
-export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
+# One Dagster instance for `make run` and `make dev`, beside the warehouse (data/dagster/):
+# the UI shows every run, and the landing sensor's cursor survives restarts.
+export DAGSTER_HOME ?= $(abspath $(dir $(or $(WAREHOUSE_PATH),data/warehouse.duckdb)))/dagster
 
 .PHONY: install run rebuild test dev docs report bench dbt-parse clean accept withdraw
 
@@ -65,9 +67,11 @@ bench: install dbt-parse
 	$(PY) -m pip install --quiet -e '.[dev,bench]'
 	$(PY) -m bench.run
 
-## Open the Dagster UI on http://localhost:3000 (asset graph, checks, schedule, sensor).
+## Open the Dagster UI on http://127.0.0.1:3000 (asset graph, checks, schedule, sensor);
+## DEV_PORT=... for another port. `dg dev` finds the project through pyproject.toml.
+DEV_PORT ?= 3000
 dev: install dbt-parse $(DAGSTER_HOME)/dagster.yaml
-	umask 077 && $(VENV)/bin/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
+	umask 077 && VIRTUAL_ENV=$(CURDIR)/$(VENV) $(VENV)/bin/dg dev --host 127.0.0.1 --port $(DEV_PORT)
 
 ## Generate the dbt docs (every public model and column described) and serve them on :8080.
 docs: install dbt-parse

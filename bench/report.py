@@ -129,4 +129,7 @@ def write_report(results: dict, folder: Path) -> None:
                 + f"; the rest of {inc['incremental_s']:.1f} s is process start-up and Dagster.",
                 "",
             ]
+    ui_run = folder / "ui_run.md"  # `python -m bench.ui_run`'s section, measured apart
+    if ui_run.exists():
+        lines += [ui_run.read_text(encoding="utf-8")]
     (folder / "RESULTS.md").write_text("\n".join(lines), encoding="utf-8")

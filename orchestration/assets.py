@@ -9,7 +9,7 @@ from pathlib import Path
 
 import dagster as dg
 from dagster import AssetExecutionContext
-from dagster_dbt import DbtCliResource, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from orchestration.dbt_project_state import (
     dbt_project_fingerprint,
@@ -127,7 +127,37 @@ def prepare_data_folder(context: AssetExecutionContext) -> None:
         context.log.info(f"Removed {len(removed)} leftover(s) of interrupted runs: {', '.join(removed)}")
 
 
-@dbt_assets(manifest=tendensen_project.manifest_path, project=tendensen_project)
+class LayerGroups(DagsterDbtTranslator):
+    """Asset groups by layer, as the models are laid out (the UI's boxes): seeds in `raw`,
+    then `staging`, `intermediate`, `marts` and `analysis` (models/marts/analysis/)."""
+
+    def get_group_name(self, dbt_resource_props) -> str:
+        return dbt_layer(dbt_resource_props["resource_type"], dbt_resource_props["fqn"])
+
+
+def dbt_layer(resource_type: str, fqn: list[str]) -> str:
+    """The layer of a dbt node from its type and its folder (fqn: project, folders..., name)."""
+    if resource_type == "seed":
+        return "raw"
+    folders = fqn[1:-1]
+    if folders[:2] == ["marts", "analysis"]:
+        return "analysis"
+    return folders[0] if folders else "default"
+
+
+# The dbt source the audit models read: the table the Great Expectations checks
+# (orchestration/checks.py) append to on every run. Declared so that it shows in its own
+# group rather than in "default".
+audit_share_checks = dg.AssetSpec(
+    key=["audit", "share_checks"],
+    group_name="audit",
+    description="Every Great Expectations check of every run (written by the share_checks "
+                "asset checks of marts/answer_shares; created by dbt's on-run-start hook).",
+)
+
+
+@dbt_assets(manifest=tendensen_project.manifest_path, project=tendensen_project,
+            dagster_dbt_translator=LayerGroups())
 def tendensen_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource):
     """`dbt build`: seeds, models and their tests in dependency order (all of them, or the
     subset a job selected: dagster-dbt passes it to dbt as `--select`)."""

@@ -1,19 +1,25 @@
 """`make run`: build, validate and publish the warehouse through Dagster, then say where it is.
 
-Runs the `build_warehouse` job in-process (the multiprocess executor re-imports the
-project per step and is about 3x slower for this small graph).
+Runs the `build_warehouse` job in-process, in the Dagster instance `make dev` reads
+(`$DAGSTER_HOME`, by default `dagster/` beside the warehouse: data/dagster/): its runs are in the UI's run history. It is the
+warehouse's one writer while it runs (orchestration/writer_lock.py): started while another
+build writes, it waits for it, saying so, or stops with a sentence naming that build.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+import shutil
 import sys
 from datetime import datetime
 from pathlib import Path
 
-from orchestration.settings import data_dir, dbt_run_results_path, parquet_dir, serving_path, warehouse_path
 from orchestration.faults import warehouse_damage
+from orchestration.settings import REPO_ROOT, data_dir, default_dagster_home, dbt_run_results_path, parquet_dir, serving_path, warehouse_path
 from orchestration.summary import EXAMPLE_QUERY, dbt_test_results, format_counts, landing_summary
 from orchestration.warehouse import table_row_counts
+from orchestration.writer_lock import WarehouseBusy, hold_writer_lock
 
 
 def print_checks_summary(path: Path, run_id: str) -> None:
@@ -87,20 +93,52 @@ def print_how_to_query() -> None:
           " copy or mount it anywhere (README: Querying the warehouse).")
 
 
-def main() -> int:
-    from orchestration.definitions import defs
-    from orchestration.jobs import SERVING
+def dagster_instance():
+    """The instance `make dev` reads: `$DAGSTER_HOME` (the Makefile's), else `dagster/` beside
+    the warehouse (its run history and sensor cursor describe that warehouse), set up with
+    the project's dagster.yaml if it has none."""
+    from dagster import DagsterInstance
 
+    from orchestration.executor import skip_fsync_of_run_history
+
+    skip_fsync_of_run_history()
+    home = Path(os.environ.setdefault("DAGSTER_HOME", str(default_dagster_home())))
+    home.mkdir(parents=True, exist_ok=True)
+    if not (home / "dagster.yaml").exists():
+        shutil.copyfile(REPO_ROOT / "orchestration" / "dagster.yaml", home / "dagster.yaml")
+    return DagsterInstance.get()
+
+
+def main() -> int:
     path = warehouse_path()
     path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        # taken before the slow imports: a second `make run` is told at once
+        with hold_writer_lock("`make run` (build_warehouse)", say=lambda line: print(line, flush=True)):
+            return build_and_report(path)
+    except WarehouseBusy as busy:
+        print(f"\n{busy}", file=sys.stderr)
+        return 2
+
+
+def build_and_report(path: Path) -> int:
+    from orchestration.definitions import defs
+    from orchestration.jobs import SERVING
+    from orchestration.run_log import DbtProgress, log_path, run_config
+
     damage = warehouse_damage(path)
     if damage:  # a sentence and the command, not dbt's traceback (orchestration/faults.py)
         print(damage)
         return 1
-    print(f"Building the warehouse at {path} ...", flush=True)
-    # An in-memory Dagster instance: persisting ~200 dbt events adds seconds to a run that
-    # should take a few; runs started from `make dev` are kept in its run history.
-    result = defs.resolve_job_def("build_warehouse").execute_in_process(raise_on_error=False)
+    log = log_path()
+    log.parent.mkdir(parents=True, exist_ok=True)
+    log.write_text("", encoding="utf-8")  # this run's log only
+    print(f"Building the warehouse at {path} (full log: {log}) ...", flush=True)
+    with dagster_instance() as instance, log.open("a", encoding="utf-8") as log_file, \
+            contextlib.redirect_stdout(DbtProgress(log_file, sys.stdout)):
+        result = defs.resolve_job_def("build_warehouse").execute_in_process(
+            run_config=run_config(log), instance=instance, raise_on_error=False)
+    print(f"Full log of the run: {log}")
     published = any(
         event.is_step_materialization and event.asset_key == SERVING for event in result.all_events
     )

@@ -24,6 +24,12 @@ def data_dir() -> Path:
     return warehouse_path().parent
 
 
+def default_dagster_home() -> Path:
+    """The Dagster instance of this warehouse (run history, sensor cursor) when
+    `DAGSTER_HOME` is not set: beside it, so `make run` and `make dev` share it."""
+    return data_dir() / "dagster"
+
+
 def dbt_run_results_path() -> Path:
     """dbt's run_results.json of the last build of this warehouse."""
     return data_dir() / "dbt_run_results.json"

@@ -103,3 +103,53 @@ def test_the_sensor_sees_new_and_changed_exports_only(tmp_path):
     stat = first.stat()
     os.utime(first, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
     assert changed_exports(before, export_state(tmp_path)) == ["2021_business.csv", "2025_business.csv"]
+
+
+def test_the_sensor_does_not_rerun_exports_landed_outside_it(tmp_path, monkeypatch):
+    """`make run` lands exports without moving the sensor's cursor: the sensor's first look
+    (empty cursor) must recognise them by content and start nothing; a new one still starts
+    a run, and so does a landed export changed since."""
+    import hashlib
+
+    import dagster as dg
+
+    from orchestration.sensors import landing_sensor
+
+    monkeypatch.setenv("WAREHOUSE_PATH", str(tmp_path / "warehouse.duckdb"))
+    export = tmp_path / "landing" / "2021_business.csv"
+    export.parent.mkdir()
+    export.write_text("the export's bytes")
+    (tmp_path / "landed" / "respondents").mkdir(parents=True)
+    with duckdb.connect() as con:
+        con.execute(f"copy (select ? as export_id, ? as respondent_key) to "
+                    f"'{tmp_path / 'landed' / 'respondents' / '2021__business.parquet'}' (format parquet)",
+                    [hashlib.sha256(export.read_bytes()).hexdigest(), KEY])
+    with dg.instance_for_test() as instance:
+        context = dg.build_sensor_context(instance=instance)
+        first = landing_sensor(context)
+        assert isinstance(first, dg.SkipReason)
+        assert "2021_business.csv: landed already" in first.skip_message
+        (tmp_path / "landing" / "2025_business.csv").write_text("new")
+        export.write_text("the export's bytes, corrected")
+        second = landing_sensor(dg.build_sensor_context(instance=instance, cursor=context.cursor))
+        assert isinstance(second, dg.RunRequest)
+        assert second.tags["tendensen/exports"] == "2021_business.csv, 2025_business.csv"
+
+
+def test_the_sensor_waits_while_a_build_writes(tmp_path, monkeypatch):
+    import dagster as dg
+
+    from orchestration.sensors import landing_sensor
+    from orchestration.writer_lock import hold_writer_lock
+
+    monkeypatch.setenv("WAREHOUSE_PATH", str(tmp_path / "warehouse.duckdb"))
+    (tmp_path / "landing").mkdir()
+    (tmp_path / "landing" / "2025_business.csv").write_text("a")
+    with dg.instance_for_test() as instance:
+        with hold_writer_lock("a build"):
+            # the lock is this process's: current_holder sees it through a new open file
+            busy = landing_sensor(dg.build_sensor_context(instance=instance))
+        assert isinstance(busy, dg.SkipReason)
+        assert "being written by a build (pid" in busy.skip_message
+        after = landing_sensor(dg.build_sensor_context(instance=instance))
+        assert isinstance(after, dg.RunRequest)  # the export was not forgotten meanwhile
