@@ -15,11 +15,20 @@ from orchestration.settings import warehouse_path
 
 def main() -> int:
     from orchestration import run
+    from orchestration.writer_lock import WarehouseBusy, hold_writer_lock
 
-    aside = set_aside(warehouse_path())
-    if aside is not None:
-        print(f"Moved the warehouse aside to {aside}; building it again from the seeds and data/landed.")
-    return run.main()
+    path = warehouse_path()
+    try:
+        # the file is moved only while no other build writes it
+        with hold_writer_lock("`make rebuild` (build_warehouse)", say=lambda line: print(line, flush=True)):
+            aside = set_aside(path)
+            if aside is not None:
+                print(f"Moved the warehouse aside to {aside}; building it again from the seeds and "
+                      "data/landed.")
+            return run.build_and_report(path)
+    except WarehouseBusy as busy:
+        print(f"\n{busy}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":
