@@ -1,6 +1,7 @@
 """Landing of respondent exports as a Dagster asset, with its own checks (its sensor:
 orchestration/sensors.py)."""
 
+import time
 from pathlib import Path
 
 import dagster as dg
@@ -20,6 +21,13 @@ def exports_in(folder: Path) -> list[Path]:
     from orchestration.landing.folder import export_files
 
     return export_files(folder)
+
+
+def _megabytes(path: Path) -> str:
+    try:
+        return f"{path.stat().st_size / 1e6:,.1f} MB"
+    except OSError:
+        return "size unknown"
 
 
 @dg.asset(
@@ -72,10 +80,16 @@ def landed_responses(context: AssetExecutionContext, config: LandingConfig):
         raise dg.Failure(description=str(problem)) from None
     reports = []
     for number, export in enumerate(exports, 1):
+        # a large export takes seconds to tens of seconds: say which one is being read
+        context.log.info(f"[{number}/{len(exports)}] {export.name} ({_megabytes(export)}) ...")
+        started = time.monotonic()
         report = land_file(export, landed_dir(), salt=salt, codebook=codebook)
+        took = time.monotonic() - started
         context.log.info(
             f"[{number}/{len(exports)}] {export.name}: {report.action}, {report.respondents} respondents, "
-            f"{report.answers} answers, {report.quarantined} quarantined"
+            f"{report.answers} answers, {report.quarantined} quarantined, in {took:.1f} s"
+            + (f" ({report.respondents / took:,.0f} respondents/s)"
+               if report.action in ("landed", "replaced") and took > 0 else "")
             + "".join(f"\n  {message}" for message in report.messages))
         reports.append(report)
     for slot, paths in scan.conflicts.items():

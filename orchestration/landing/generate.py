@@ -38,6 +38,7 @@ from orchestration.landing.codebook import (
     read_published_shares,
 )
 from orchestration.landing.surveymonkey import RESPONSE
+from orchestration.progress import Progress
 
 DEMO_EDITION = "2021"
 DEMO_RESPONDENTS = {"business": 173, "aanbieders": 142}  # published respondent counts
@@ -363,8 +364,10 @@ def _fieldwork_start(edition_id: str) -> datetime:
 
 def write_export(path: Path, edition_id: str, audience: str, plan: Sequence[PlannedQuestion],
                  respondents: Iterator[tuple[dict, str]], n_respondents: int, seed: int,
-                 codebook: Codebook, header_language: str = "nl") -> Path:
-    """Stream an export to `path` (one row at a time) and write its sidecar manifest."""
+                 codebook: Codebook, header_language: str = "nl",
+                 progress: Progress | None = None) -> Path:
+    """Stream an export to `path` (one row at a time) and write its sidecar manifest;
+    `progress` is told the rows written (the command line shows them: a 1M export takes a minute)."""
     rng = random.Random(f"{seed}/pii")
     sheet = _Sheet(plan, codebook, header_language)
     collector = 400_000_000 + rng.randrange(100_000_000)
@@ -381,6 +384,10 @@ def write_export(path: Path, edition_id: str, audience: str, plan: Sequence[Plan
             moment += timedelta(seconds=1 + rng.randrange(600))
             writer.writerow(_pii(number, respondent_id, collector, moment)
                             + sheet.answer_cells(answers, language, number, rng))
+            if progress is not None:
+                progress.update(number)
+    if progress is not None:
+        progress.finish(n_respondents)
     manifest = {"edition_id": edition_id, "audience": audience, "is_synthetic": True,
                 "generator": GENERATOR, "seed": seed, "respondents": n_respondents}
     path.with_name(path.name + ".manifest.json").write_text(json.dumps(manifest, indent=2) + "\n",
@@ -391,7 +398,7 @@ def write_export(path: Path, edition_id: str, audience: str, plan: Sequence[Plan
 def generate_export(path: Path, edition_id: str, audience: str, n_respondents: int, seed: int,
                     questions: Sequence[str] | None = None, *, french_share: float = FRENCH_SHARE,
                     skip_share: float = 0.02, header_language: str = "nl",
-                    codebook: Codebook | None = None) -> Path:
+                    codebook: Codebook | None = None, progress: Progress | None = None) -> Path:
     """A synthetic export of any size: every respondent drawn independently from the target
     shares (so large files approach them), streamed to disk. A few answers are skipped
     (`skip_share`) as in real surveys."""
@@ -401,7 +408,7 @@ def generate_export(path: Path, edition_id: str, audience: str, n_respondents: i
     draws = random_answers(plan, rng, skip_share)
     stream = ((answers, "fr" if rng.random() < french_share else "nl") for answers in draws)
     return write_export(Path(path), edition_id, audience, plan, stream, n_respondents, seed,
-                        codebook, header_language)
+                        codebook, header_language, progress)
 
 
 def generate_demo_export(path: Path, audience: str, n_respondents: int, seed: int,
@@ -446,7 +453,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         name = f"{args.edition}_{args.audience}_synthetic_n{args.respondents}_seed{args.seed}.csv"
         paths = [generate_export(args.out / name, args.edition, args.audience, args.respondents,
                                  args.seed, french_share=args.french_share,
-                                 skip_share=args.skip_share)]
+                                 skip_share=args.skip_share,
+                                 progress=Progress(f"generating {name}", args.respondents,
+                                                   unit="respondents"))]
     for path in paths:
         print(path)
     return 0
