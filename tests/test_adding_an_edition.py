@@ -126,6 +126,7 @@ def edition_2099(built_warehouse, tmp_path_factory):
     steps = {"seed_check": check_seeds(project)}
     steps["build"] = run_dbt(root, "build", "fqn:*")
     steps["first"] = validate(root / "data", "synthetic-run-1")
+    steps["first_status_file"] = json.loads((root / "data" / "serving" / "validation_status.json").read_text("utf-8"))
     # the failure message's row, with the reason filled in, is what the user adds
     (failing,) = steps["first"][2]["failing_checks"]
     row = failing["acknowledgement_row"].replace(
@@ -152,7 +153,7 @@ def test_the_seed_checks_and_the_dbt_build_pass(edition_2099):
     assert line.split()[-2:] == ["103", "no"] and "tekst: p. 4" in line
 
 
-def test_the_bad_sum_of_the_text_distribution_blocks_the_publish(edition_2099):
+def test_the_bad_sum_of_the_text_distribution_blocks_the_publish(edition_2099, built_warehouse):
     from orchestration.validation.share_checks import acknowledgement_hint, describe_group
 
     rows, failures, status = edition_2099["first"]
@@ -167,9 +168,10 @@ def test_the_bad_sum_of_the_text_distribution_blocks_the_publish(edition_2099):
         f"seeds/audit/acknowledged_anomalies.csv the row: single_choice_sums_to_100,2099,business,{NEW_QUESTION},,"
         '"<why the report really prints it so, with its page or figure>",<your name>,2099-01-01')
     # what a BI user sees beside the serving copy: publish blocked, and why
-    on_disk = json.loads((edition_2099["data"] / "serving" / "validation_status.json").read_text(encoding="utf-8"))
+    assert edition_2099["first_status_file"] == status
     assert (status["status"], status["publish"]) == ("failed", "blocked")
-    assert on_disk["last_passed_run_id"] == status["last_passed_run_id"] != "synthetic-run-1"
+    # the serving copy still holds the last validated build (the one the project copy started from)
+    assert status["last_passed_run_id"] == built_warehouse.result.run_id
     # the full figure passes, its subtotals too
     figure = rows[(rows["edition_id"] == "2099") & (rows["question_id"] == "ld_technology_use")]
     assert len(figure) == 2 * 1 + 2 * 2 + 2 and figure["passed"].all()
