@@ -19,7 +19,6 @@ from orchestration.files import replace_atomically
 from orchestration.validation.share_checks import (
     ACKNOWLEDGEMENTS_FILE,
     acknowledgement_row,
-    as_date_text,
     unacknowledged_failures,
 )
 
@@ -71,8 +70,8 @@ def _failing_check(row: pd.Series) -> dict:
         "rule", "edition_id", "audience", "question_id", "item_label", "source_report",
         "source_locator", "observed", "lower_bound", "upper_bound", "note")}
     # a computed share has no row of its own to add (it inherits its published group's)
-    check["acknowledgement_row"] = (acknowledgement_row(row, as_date_text(pd.Timestamp.now()))
-                                    if isinstance(check["source_locator"], str) else None)
+    check["acknowledgement_row"] = (acknowledgement_row(row) if isinstance(check["source_locator"], str)
+                                    else None)
     return check
 
 
