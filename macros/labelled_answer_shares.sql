@@ -31,8 +31,10 @@
         shares.is_synthetic,
         documents.source_report,
         shares.source_figure,
+        shares.source_locator,
         shares.pct,
-        shares.n_base
+        shares.n_base,
+        shares.n_base_kind
     from {{ ref('fct_answer_shares') }} as shares
     inner join {{ ref('dim_edition') }} as editions
         on shares.edition_id = editions.edition_id

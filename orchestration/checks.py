@@ -1,10 +1,16 @@
-"""Great Expectations share rules as blocking Dagster asset checks on marts.answer_shares."""
+"""Great Expectations share rules as blocking Dagster asset checks on marts.answer_shares.
 
+After every validation, passed or failed, the status is written beside the serving copy
+(orchestration/validation/status.py): a blocked publish leaves the marts as they were, and
+the status file says why.
+"""
+
+from datetime import datetime, timezone
 
 import dagster as dg
 from dagster import AssetCheckExecutionContext
 
-from orchestration.settings import data_dir, warehouse_path
+from orchestration.settings import data_dir, serving_path, warehouse_path
 from orchestration.validation.rules import RULES
 
 ANSWER_SHARES = dg.AssetKey(["marts", "answer_shares"])
@@ -22,21 +28,27 @@ MAX_LISTED_FAILURES = 20
 def share_checks(context: AssetCheckExecutionContext):
     # Imported here: pandas and GX make the Definitions slow to load otherwise.
     from orchestration.validation.share_checks import (
+        acknowledgement_hint,
         describe_group,
         run_share_checks,
         unacknowledged_failures,
     )
+    from orchestration.validation.status import STATUS_JSON, record_validation
 
     selected = {key.name for key in context.selected_asset_check_keys}
     rules = [rule for rule in RULES if rule.name in selected]
     docs_dir = data_dir() / "gx_docs"
     rows = run_share_checks(warehouse_path(), run_id=context.run.run_id, docs_dir=docs_dir, rules=rules)
     context.log.info(f"Recorded {len(rows)} checked groups in audit.share_checks; data docs in {docs_dir}")
+    status = record_validation(serving_path().parent, rows, context.run.run_id, datetime.now(timezone.utc))
+    context.log.info(f"Validation {status['status']}, publish {status['publish']}: "
+                     f"{serving_path().parent / STATUS_JSON}")
     for rule in rules:
         rule_rows = rows[rows["rule"] == rule.name]
         failures = unacknowledged_failures(rule_rows)
         acknowledged = rule_rows[~rule_rows["passed"] & rule_rows["acknowledged"]]
         listed = [describe_group(row) + (f" ({row.note})" if row.note else "")
+                  + (f" -> {hint}" if (hint := acknowledgement_hint(row)) else "")
                   for row in failures.head(MAX_LISTED_FAILURES).itertuples()]
         yield dg.AssetCheckResult(
             check_name=rule.name,

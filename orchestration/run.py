@@ -24,7 +24,12 @@ from orchestration.writer_lock import WarehouseBusy, hold_writer_lock
 
 def print_checks_summary(path: Path, run_id: str) -> None:
     """One screen: groups per rule, passed, failed, acknowledged, and the failing groups."""
-    from orchestration.validation.share_checks import checks_of_run, describe_group, summary_table
+    from orchestration.validation.share_checks import (
+        acknowledgement_hint,
+        checks_of_run,
+        describe_group,
+        summary_table,
+    )
 
     rows = checks_of_run(path, run_id)
     if rows.empty:
@@ -35,14 +40,31 @@ def print_checks_summary(path: Path, run_id: str) -> None:
     failing = rows[~rows["passed"]]
     for row in failing[~failing["acknowledged"]].itertuples():
         print(f"  FAILED: {row.rule}: {describe_group(row)}" + (f" ({row.note})" if row.note else ""))
-    acknowledged = failing[failing["acknowledged"]].fillna({"source_figure": -1})
-    by_group = acknowledged.groupby(["rule", "edition_id", "audience", "question_id", "source_figure"],
-                                    sort=False).size()
-    for (rule, edition, audience, question, figure), count in by_group.items():
-        where = f"figure {int(figure)}" if figure >= 0 else "prose"
+        hint = acknowledgement_hint(row)
+        if hint:
+            print(f"    -> {hint}")
+    acknowledged = failing[failing["acknowledged"]].fillna({"source_locator": "", "source_report": ""})
+    by_group = acknowledged.groupby(
+        ["rule", "edition_id", "audience", "question_id", "source_locator", "source_report"], sort=False).size()
+    for (rule, edition, audience, question, locator, report), count in by_group.items():
+        where = locator or report  # where the group is printed ('Figuur 7', 'tekst: conclusie 2')
         extra = f" ({count} rows)" if count > 1 else ""
         print(f"  acknowledged: {rule}: {edition} {audience} {question}, {where}{extra}")
     print(f"  Data docs: {data_dir() / 'gx_docs' / 'index.html'}")
+    print_validation_status()
+
+
+def print_validation_status() -> None:
+    """Where BI users see the latest validation, blocked publish included."""
+    from orchestration.validation.status import STATUS_CSV, STATUS_JSON, read_status
+
+    folder = serving_path().parent
+    status = read_status(folder)
+    if status is None:
+        return
+    print(f"  Validation status for BI tools: {folder / STATUS_JSON} (and {STATUS_CSV}): "
+          f"{status['status']}, publish {status['publish']}, "
+          f"{status['failed_unacknowledged']} unacknowledged failing check(s)")
 
 
 def print_failure_reasons(result) -> None:

@@ -11,7 +11,10 @@ Checks (any failure -> exit code 1):
   * codebook integrity: topics of questions exist, options/items belong to known
     questions, subtotal_option_id points at a subtotal option of the same question,
     unique keys in every codebook table;
-  * no duplicate grain (edition_id, audience, question_id, item_id, option_id).
+  * no duplicate grain (edition_id, audience, question_id, item_id, option_id);
+  * every published row says where it was printed (source_locator; "Figuur N" exactly
+    when source_figure = N) and is_partial is true/false, one value per distribution;
+  * acknowledged anomalies name known codes and carry a date (YYYY-MM-DD) and a reason.
 
 Report (informational only, published numbers are never corrected):
   * per (edition, audience, question, item): number of plain options and the sum of
@@ -22,8 +25,10 @@ Usage: python scripts/check_seed_sums.py [path/to/seeds]
 """
 import csv
 import os
+import re
 import sys
 from collections import OrderedDict, defaultdict
+from datetime import date
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SEEDS = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, os.pardir, "seeds")
@@ -41,6 +46,24 @@ def fmt(x):
 
 
 errors = []
+
+FIGURE_LOCATOR = re.compile(r"Figuur (\d+)")
+
+
+def source_locator_problem(source_figure, source_locator):
+    """Why a row's locator cannot be traced, or None. Where a number was published
+    (source_locator) is independent of whether its distribution is complete (is_partial);
+    source_figure repeats the figure number exactly when the locator is a figure."""
+    locator = (source_locator or "").strip()
+    if not locator:
+        return ("source_locator is empty: say where the number is printed "
+                "('Figuur 7', 'Tabel 2', 'p. 14', 'tekst: conclusie 2', 'persbericht')")
+    figure = FIGURE_LOCATOR.fullmatch(locator)
+    if source_figure and not figure:
+        return f"source_figure={source_figure!r} but source_locator={locator!r} (expected 'Figuur {source_figure}')"
+    if figure and figure.group(1) != source_figure:
+        return f"source_locator={locator!r} but source_figure={source_figure!r} (expected {figure.group(1)!r})"
+    return None
 
 
 def err(msg):
@@ -137,9 +160,10 @@ for i, r in enumerate(shares, start=2):
     if r["item_id"] and qtype[q] not in MATRIX_TYPES:
         err(f"{where}: item_id on non-matrix question {q}")
     if r["is_partial"] not in ("true", "false"):
-        err(f"{where}: is_partial must be true/false")
-    if (r["is_partial"] == "false") != bool(r["source_figure"]):
-        err(f"{where}: is_partial={r['is_partial']} but source_figure={r['source_figure']!r}")
+        err(f"{where}: is_partial must be true/false, got {r['is_partial']!r}")
+    locator_problem = source_locator_problem(r["source_figure"], r.get("source_locator"))
+    if locator_problem:
+        err(f"{where}: {locator_problem}")
     try:
         float(r["pct"])
     except ValueError:
@@ -150,6 +174,32 @@ for i, r in enumerate(shares, start=2):
         err(f"{where}: duplicate grain {grain}")
     grain_seen.add(grain)
 
+# is_partial describes a whole distribution: one value per group and place of publication.
+completeness = defaultdict(set)
+for r in shares:
+    completeness[(r["edition_id"], r["audience"], r["question_id"], r["item_id"],
+                  r["source_document_id"], r.get("source_locator", ""))].add(r["is_partial"])
+for (ed, aud, q, item, doc, locator), values in completeness.items():
+    if len(values) > 1:
+        err(f"published_shares: edition {ed}, audience {aud}, question {q}"
+            f"{', item ' + item if item else ''} ({doc}, {locator}) mixes is_partial=true and "
+            f"false: a distribution is either complete or partial")
+
+for i, r in enumerate(anomalies, start=2):
+    where = f"acknowledged_anomalies line {i}"
+    if r["edition_id"] not in edition_ids:
+        err(f"{where}: unknown edition {r['edition_id']!r}")
+    if r["audience"] not in audience_ids:
+        err(f"{where}: unknown audience {r['audience']!r}")
+    if r["question_id"] not in qtype:
+        err(f"{where}: unknown question {r['question_id']!r}")
+    try:
+        date.fromisoformat(r["acknowledged_on"])
+    except ValueError:
+        err(f"{where}: acknowledged_on must be a date YYYY-MM-DD, got {r['acknowledged_on']!r}")
+    if not r["reason"].strip():
+        err(f"{where}: reason is empty: say why the report really prints it so")
+
 # ---------------------------------------------------------------- sums report
 groups = OrderedDict()
 for r in shares:
@@ -157,22 +207,24 @@ for r in shares:
     groups.setdefault(key, []).append(r)
 
 print(f"seeds: {os.path.normpath(SEEDS)}")
-print(f"published_shares rows: {len(shares)}  (figure rows: "
-      f"{sum(r['is_partial'] == 'false' for r in shares)}, prose-only rows: "
-      f"{sum(r['is_partial'] == 'true' for r in shares)})")
+print(f"published_shares rows: {len(shares)}  (complete distributions: "
+      f"{sum(r['is_partial'] == 'false' for r in shares)}, partial: "
+      f"{sum(r['is_partial'] == 'true' for r in shares)}; from a figure: "
+      f"{sum(bool(r['source_figure']) for r in shares)}, elsewhere: "
+      f"{sum(not r['source_figure'] for r in shares)})")
 print(f"groups (edition, audience, question, item): {len(groups)}")
 print()
 print("== plain options per group (subtotals excluded) ==")
-print(f"{'edition':8} {'audience':10} {'question':34} {'item':28} {'type':16} {'fig':>3} {'n':>3} {'sum':>7}  partial")
+print(f"{'edition':8} {'audience':10} {'question':34} {'item':28} {'type':16} {'where':>10} {'n':>3} {'sum':>7}  partial")
 for (ed, aud, q, item), rows in groups.items():
     plain = [r for r in rows if opt.get((q, r["option_id"]), {}).get("is_subtotal") != "true"]
     s = sum(float(r["pct"]) for r in plain)
-    figs = sorted({r["source_figure"] for r in rows if r["source_figure"]})
+    where = sorted({r.get("source_locator") or "?" for r in rows})
     partial = "yes" if any(r["is_partial"] == "true" for r in rows) else "no"
     qt = qtype.get(q, "?")
     if qt == "multi_choice":
         qt = "multi_choice(3)"
-    print(f"{ed:8} {aud:10} {q:34} {item or '-':28} {qt:16} {','.join(figs) or '-':>3} "
+    print(f"{ed:8} {aud:10} {q:34} {item or '-':28} {qt:16} {'; '.join(where):>10} "
           f"{len(plain):>3} {fmt(s):>7}  {partial}")
 
 print()

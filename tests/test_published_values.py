@@ -156,25 +156,41 @@ def test_whole_figure_20_reproduced(built_warehouse):
     assert actual == expected
 
 
+# What pins the 2021 report pins it alone: a later document's rows (another edition's figures,
+# a complete distribution quoted in its text) need only pass the general rules.
 def test_every_figure_with_numbers_is_present(built_warehouse):
     figures = {figure for (figure,) in built_warehouse.rows(
-        "select distinct source_figure from marts.answer_shares where source_figure is not null")}
+        "select distinct source_figure from marts.answer_shares "
+        "where source_figure is not null and source_report = ?", [REPORT_2021])}
     assert figures == {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 16, 17, 18, 19, 20, 21}
 
 
 def test_published_row_counts(built_warehouse):
     per_figure = dict(built_warehouse.rows(
         "select source_figure, count(*) from marts.answer_shares "
-        "where source = 'published' and source_figure is not null group by all"))
+        "where source = 'published' and source_figure is not null and source_report = ? group by all",
+        [REPORT_2021]))
     # Counted from the report: e.g. Figure 5 = 2 audiences x (5 options + 2 subtotals).
     assert per_figure == {1: 24, 2: 16, 3: 8, 4: 4, 5: 14, 6: 16, 7: 12, 8: 16, 9: 3, 10: 15,
                           12: 20, 16: 18, 17: 20, 18: 56, 19: 26, 20: 60, 21: 30}
-    prose = built_warehouse.scalar(
-        "select count(*) from marts.answer_shares where source = 'published' and source_figure is null")
-    assert prose >= 35
+    # The 2021 report's numbers quoted in its running text (37, by its text locators) are all
+    # partial distributions: only some options of each are mentioned.
+    text = built_warehouse.rows(
+        "select count(*), count(*) filter (where is_partial) from marts.fct_answer_shares as shares "
+        "join marts.dim_source_document using (source_document_id) "
+        "where source = 'published' and source_report = ? and source_locator like 'tekst:%'",
+        [REPORT_2021])
+    assert text == [(35, 35)]
+
+
+def test_every_published_number_says_where_it_is_printed(built_warehouse):
+    """The general rule for every document: a locator on every published share, and the figure
+    number exactly where the locator is a figure."""
     assert built_warehouse.scalar(
-        "select count(*) from marts.answer_shares where source = 'published' and source_figure is null "
-        "and not is_partial") == 0
+        "select count(*) from marts.fct_answer_shares where source = 'published' and ("
+        " source_locator is null"
+        " or source_locator is distinct from coalesce('Figuur ' || source_figure, source_locator)"
+        " or source_figure is null and regexp_full_match(source_locator, 'Figuur [0-9]+'))") == 0
 
 
 def test_analyst_question_technology_use_per_audience(built_warehouse):

@@ -75,7 +75,8 @@ select
     false                                                       as is_partial,
     exports.is_synthetic,
     exports.source_document_id,
-    cast(null as integer)                                       as source_figure
+    cast(null as integer)                                       as source_figure,
+    cast(null as varchar)                                       as source_locator
 from grid
 inner join exports
     on exports.edition_id = grid.edition_id and exports.audience = grid.audience

@@ -11,5 +11,7 @@ select
     is_partial,
     is_synthetic,
     source_document_id,
-    source_figure
+    source_figure,
+    n_base_kind,
+    source_locator
 from {{ ref('int_answer_shares_unioned') }}

@@ -19,5 +19,6 @@ select
     false                                                   as is_synthetic,
     trim(source_document_id)                                as source_document_id,
     cast(source_figure as integer)                          as source_figure,
+    trim(source_locator)                                    as source_locator,
     nullif(trim(note), '')                                  as share_note
 from source

@@ -8,7 +8,10 @@ Three steps, each with its own short-lived connection (DuckDB: one writer or man
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+import csv
+import io
+import numbers
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pandas as pd
@@ -22,6 +25,27 @@ AUDIT_COLUMNS = [
     "source_report", "source_figure", "observed", "lower_bound", "upper_bound", "passed",
     "acknowledged", "note",
 ]
+
+# Where a person acknowledges a finding checked against the report (relative to the repository).
+ACKNOWLEDGEMENTS_FILE = "seeds/audit/acknowledged_anomalies.csv"
+ACKNOWLEDGEMENT_COLUMNS = ["rule", "edition_id", "audience", "question_id", "item_id", "reason",
+                           "acknowledged_by", "acknowledged_on"]
+
+# Where each published group was printed, and its item's id (audit rows carry labels only).
+_LOCATORS_SQL = """
+    select
+        shares.edition_id, shares.audience, shares.question_id, items.item_label,
+        documents.source_report, shares.source_figure,
+        any_value(items.item_id) as item_id,
+        string_agg(distinct shares.source_locator, '; ' order by shares.source_locator) as source_locator
+    from marts.fct_answer_shares as shares
+    left join marts.dim_item as items on items.item_key = shares.item_key
+    left join marts.dim_source_document as documents
+        on documents.source_document_id = shares.source_document_id
+    where shares.source = 'published'
+    group by all
+"""
+_LOCATOR_KEYS = ["edition_id", "audience", "question_id", "item_label", "source_report", "source_figure"]
 
 _ACKNOWLEDGEMENTS_SQL = """
     select acks.rule, acks.edition_id, acks.audience, acks.question_id,
@@ -88,10 +112,17 @@ def _note(passed: bool, failure_note, reason, who, when, detail=None) -> str | N
         if passed:
             return detail
         return f"{detail}: {failure_note}" if detail else failure_note
-    acknowledgement = f"acknowledged by {who} on {when}: {reason}"
+    acknowledgement = f"acknowledged by {who} on {as_date_text(when)}: {reason}"
     text = (f"stale acknowledgement (the group passes): {acknowledgement}" if passed
             else f"{failure_note}; {acknowledgement}")
     return f"{detail}: {text}" if detail else text
+
+
+def as_date_text(value) -> str:
+    """'2026-11-21' for a date however it arrives (DuckDB's date reaches pandas as a timestamp)."""
+    if isinstance(value, (datetime, pd.Timestamp)):
+        return value.date().isoformat()
+    return value.isoformat() if isinstance(value, date) else str(value)
 
 
 def audit_rows(checked: pd.DataFrame, run_id: str, checked_at: datetime) -> pd.DataFrame:
@@ -114,7 +145,8 @@ def write_audit(path: Path, rows: pd.DataFrame) -> None:
 
 def run_share_checks(path: Path, run_id: str, docs_dir: Path | None = None,
                      rules: list[Rule] = RULES) -> pd.DataFrame:
-    """Read, validate with GX, acknowledge and record; returns this run's audit rows."""
+    """Read, validate with GX, acknowledge and record; returns this run's audit rows with
+    each published group's locator and item id (`with_locators`)."""
     from orchestration.validation.gx_runner import validate_groups
 
     groups, acknowledgements = read_groups(path, rules)
@@ -126,7 +158,7 @@ def run_share_checks(path: Path, run_id: str, docs_dir: Path | None = None,
     checked = apply_acknowledgements(checked, acknowledgements)
     rows = audit_rows(checked, run_id, datetime.now(timezone.utc).replace(tzinfo=None))
     write_audit(path, rows)
-    return rows
+    return with_locators(rows, read_locators(path))
 
 
 def _empty_checked() -> pd.DataFrame:
@@ -135,21 +167,83 @@ def _empty_checked() -> pd.DataFrame:
 
 
 def checks_of_run(path: Path, run_id: str) -> pd.DataFrame:
-    """The audit rows one pipeline run wrote (empty if its checks did not run)."""
+    """The audit rows one pipeline run wrote (empty if its checks did not run), with the
+    locator and item id of each published group (`with_locators`)."""
     with connect(path) as con:
-        return con.execute("select * from audit.share_checks where run_id = ?", [run_id]).df()
+        rows = con.execute("select * from audit.share_checks where run_id = ?", [run_id]).df()
+    return with_locators(rows, read_locators(path))
+
+
+def read_locators(path: Path) -> pd.DataFrame:
+    with connect(path) as con:
+        return con.execute(_LOCATORS_SQL).df()
+
+
+def with_locators(rows: pd.DataFrame, locators: pd.DataFrame) -> pd.DataFrame:
+    """`rows` plus `source_locator` (where the group is printed: 'Figuur 7', 'tekst: ...')
+    and `item_id`, matched on the group keys; null for computed groups."""
+    def key_text(value) -> str:  # pandas never matches NaN keys reliably; 7 and 7.0 are one figure
+        if pd.isna(value):
+            return ""
+        return str(int(value)) if isinstance(value, numbers.Number) else str(value)
+
+    def filled(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame.assign(**{f"_{key}": frame[key].map(key_text) for key in _LOCATOR_KEYS})
+
+    keys = [f"_{key}" for key in _LOCATOR_KEYS]
+    lookup = filled(locators)[[*keys, "source_locator", "item_id"]].drop_duplicates(keys)
+    merged = filled(rows.drop(columns=["source_locator", "item_id"], errors="ignore").reset_index(drop=True))
+    return merged.merge(lookup, how="left", on=keys).drop(columns=keys)
 
 
 def describe_group(row) -> str:
-    """One line naming a group the way a reader of the report finds it."""
-    where = (f"figure {int(row.source_figure)} of {row.source_report}" if pd.notna(row.source_figure)
-             else row.source_report)
+    """One line naming a group the way a reader of the report finds it: by its locator
+    ('Figuur 7', 'tekst: conclusie 2', 'p. 14') where known, else by its figure."""
+    locator = getattr(row, "source_locator", None)
+    if isinstance(locator, str) and locator:
+        where = f"{locator} of {row.source_report}"
+    elif pd.notna(row.source_figure):
+        where = f"figure {int(row.source_figure)} of {row.source_report}"
+    else:
+        where = row.source_report
     item = f", item '{row.item_label}'" if isinstance(row.item_label, str) else ""
     return (
         f"edition {row.edition_id}, audience {row.audience}, question {row.question_id}{item}, "
         f"{where}: observed {row.observed:g}, "
         f"allowed [{row.lower_bound:g}, {row.upper_bound:g}]"
     )
+
+
+def acknowledgement_row(row, today: str | None = None) -> str:
+    """The CSV line of ACKNOWLEDGEMENTS_FILE that would acknowledge this failing group
+    (`row`: a pandas Series or an `itertuples` row of the audit rows with their locators)."""
+    item_id = _field(row, "item_id")
+    values = {
+        "rule": _field(row, "rule"), "edition_id": _field(row, "edition_id"),
+        "audience": _field(row, "audience"), "question_id": _field(row, "question_id"),
+        "item_id": item_id if isinstance(item_id, str) else "",
+        "reason": "<why the report really prints it so, with its page or figure>",
+        "acknowledged_by": "<your name>",
+        "acknowledged_on": today or date.today().isoformat(),
+    }
+    line = io.StringIO()
+    csv.writer(line, lineterminator="").writerow([values[column] for column in ACKNOWLEDGEMENT_COLUMNS])
+    return line.getvalue()
+
+
+def _field(row, name: str):
+    return row.get(name) if isinstance(row, pd.Series) else getattr(row, name, None)
+
+
+def acknowledgement_hint(row, today: str | None = None) -> str | None:
+    """What to do about a failing published group: check it against the report; if the report
+    really prints it so, add the row (never edit the number). None for a group that no row
+    acknowledges: a computed share (its export is wrong, or it inherits the acknowledgement
+    of its published group)."""
+    if _field(row, "rule") == RECONCILIATION_RULE or not isinstance(_field(row, "source_locator"), str):
+        return None
+    return (f"if the report really prints it so, acknowledge it (never edit the number): add to "
+            f"{ACKNOWLEDGEMENTS_FILE} the row: {acknowledgement_row(row, today)}")
 
 
 def unacknowledged_failures(rows: pd.DataFrame) -> pd.DataFrame:

@@ -15,6 +15,7 @@ with_previous as (
         lag(edition_id) over answer_history     as previous_edition_id,
         lag(pct) over answer_history            as previous_pct,
         lag(n_base) over answer_history         as previous_n_base,
+        lag(n_base_kind) over answer_history    as previous_n_base_kind,
         lag(is_partial) over answer_history     as previous_is_partial
     from labelled
     window answer_history as (
@@ -84,5 +85,10 @@ select
         then change_points - {{ z_critical_95() }} * standard_error_points end  as ci95_low,
     case when z_score is not null
         then change_points + {{ z_critical_95() }} * standard_error_points end  as ci95_high,
-    {{ normal_two_sided_p_value('z_score') }} < 0.05                         as is_significant
+    {{ normal_two_sided_p_value('z_score') }} < 0.05                         as is_significant,
+    -- what the bases count: a published share's base is the edition x audience's respondent
+    -- total (the reports state no per-question base), so its z-test is an approximation
+    n_base_kind,
+    previous_n_base_kind,
+    source_locator
 from with_z
