@@ -9,7 +9,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 # the UI shows every run, and the landing sensor's cursor survives restarts.
 export DAGSTER_HOME ?= $(abspath $(dir $(or $(WAREHOUSE_PATH),data/warehouse.duckdb)))/dagster
 
-.PHONY: install run rebuild test dev docs report bench dbt-parse clean accept withdraw
+.PHONY: install run rebuild test test-fast dev docs report bench dbt-parse clean accept withdraw
 
 # Re-install only when the pinned dependencies change.
 $(STAMP): pyproject.toml
@@ -56,6 +56,10 @@ withdraw: install
 test: install $(DAGSTER_HOME)/dagster.yaml
 	bash scripts/ensure_chromium.sh
 	$(PY) -m pytest
+
+## The fast loop (< 30 s): the pure-function tests, without dbt, Dagster or the pipeline.
+test-fast: install
+	$(PY) -m pytest -m "not pipeline" -q
 
 ## Static HTML report of every question (charts + validation findings), from the serving copy.
 report: install

@@ -24,10 +24,30 @@ os.environ["TENDENSEN_SALT_FILE"] = str(
     Path(tempfile.mkdtemp(prefix="tendensen-test-salt-")) / "respondent_salt")
 
 
+# Fixtures that build or copy a warehouse: a test using one (directly or through another
+# fixture) runs the pipeline, dbt or Dagster, and is marked `pipeline` automatically.
+PIPELINE_FIXTURES = {"built_warehouse", "dbt_project_copy"}
+
+
+def fast_loop(config) -> bool:
+    """`pytest -m "not pipeline"` (make test-fast): the pure functions only."""
+    return "not pipeline" in (config.getoption("markexpr") or "")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if PIPELINE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.pipeline)
+
+
 def pytest_sessionstart(session):
     """Parse the dbt project first: dagster-dbt reads target/manifest.json at import, and a
-    manifest older than the seeds or models fails the build with a KeyError."""
+    manifest older than the seeds or models fails the build with a KeyError. The fast loop
+    runs no dbt and skips it."""
     from orchestration.settings import REPO_ROOT
+
+    if fast_loop(session.config):
+        return
 
     dbt = Path(sys.executable).parent / "dbt"
     subprocess.run([str(dbt), "parse", "--quiet", "--project-dir", str(REPO_ROOT),
