@@ -20,6 +20,7 @@ Everything is deterministic: one seeded `random.Random` per file, no global stat
 from __future__ import annotations
 
 import argparse
+import bisect
 import csv
 import json
 import math
@@ -221,6 +222,66 @@ def exact_answers(plan: Sequence[PlannedQuestion], n: int, rng: random.Random) -
     return answers
 
 
+class _Permutation:
+    """A bijection of range(n) in O(1) memory: j -> (offset + stride * j) mod n, the stride
+    coprime to n. It spreads a column's exact counts over a stream of respondents as a
+    shuffle would, without holding the n answers (1M respondents x 50 columns)."""
+
+    def __init__(self, n: int, rng: random.Random):
+        self.n = max(n, 1)
+        self.offset = rng.randrange(self.n)
+        stride = rng.randrange(1, self.n) if self.n > 1 else 1
+        while math.gcd(stride, self.n) != 1:
+            stride += 1
+        self.stride = stride
+
+    def __call__(self, j: int) -> int:
+        return (self.offset + self.stride * j) % self.n
+
+
+def exact_stream(plan: Sequence[PlannedQuestion], n: int, rng: random.Random,
+                 skip_share: float) -> Iterator[dict]:
+    """n respondents, streamed, whose tabulation reproduces the plan's targets exactly as
+    `exact_answers` does (largest-remainder counts among those who answered), at any size.
+
+    Per question, round(skip_share * n) respondents skip it (chosen by a permutation, so the
+    base is the rest, m); a single-choice column or matrix row gives its options
+    largest-remainder counts of m, spread by a second permutation; a multi-choice question's
+    tick counts fill round-robin slots over the m respondents as `assign_ticks` does (option i
+    takes slots start_i .. start_i + count_i - 1, mod m), so no one ticks an option twice."""
+    prepared = []
+    for question in plan:
+        m = n - round(skip_share * n)
+        order = _Permutation(n, rng)
+        if question.is_multi:
+            counts = multi_choice_counts(question.targets[None], m, question.max_choices or 1)
+            starts = [sum(counts[:i]) for i in range(len(counts))]
+            prepared.append((question, m, order, (counts, starts)))
+        else:
+            per_item = {}
+            for item in question.items:
+                counts = largest_remainders(question.targets[item], m, m)
+                per_item[item] = (_Permutation(m, rng), [sum(counts[:i + 1]) for i in range(len(counts))])
+            prepared.append((question, m, order, per_item))
+    for j in range(n):
+        respondent: dict = {}
+        for question, m, order, spread in prepared:
+            position = order(j)
+            if position >= m:
+                continue  # skipped
+            if question.is_multi:
+                counts, starts = spread
+                ticked = [i for i, (count, start) in enumerate(zip(counts, starts))
+                          if (position - start) % m < count]
+                if ticked:
+                    respondent[question.question_id] = ticked
+                continue
+            chosen = {item: bisect.bisect_right(cumulative, permutation(position))
+                      for item, (permutation, cumulative) in spread.items()}
+            respondent[question.question_id] = chosen[None] if question.items == (None,) else chosen
+        yield respondent
+
+
 # --------------------------------------------------------------------------- random draws
 
 
@@ -398,14 +459,18 @@ def write_export(path: Path, edition_id: str, audience: str, plan: Sequence[Plan
 def generate_export(path: Path, edition_id: str, audience: str, n_respondents: int, seed: int,
                     questions: Sequence[str] | None = None, *, french_share: float = FRENCH_SHARE,
                     skip_share: float = 0.02, header_language: str = "nl",
-                    codebook: Codebook | None = None, progress: Progress | None = None) -> Path:
-    """A synthetic export of any size: every respondent drawn independently from the target
-    shares (so large files approach them), streamed to disk. A few answers are skipped
-    (`skip_share`) as in real surveys."""
+                    codebook: Codebook | None = None, progress: Progress | None = None,
+                    exact: bool = False) -> Path:
+    """A synthetic export of any size, streamed to disk: every respondent drawn independently
+    from the target shares (so large files approach them), or with `exact` the targets'
+    largest-remainder counts at every size (`exact_stream`: the bench's exports, so that even
+    500 respondents match the published marginals). A few answers are skipped (`skip_share`)
+    as in real surveys."""
     codebook = codebook or default_codebook()
     plan = plan_questions(edition_id, audience, questions, codebook)
     rng = random.Random(seed)
-    draws = random_answers(plan, rng, skip_share)
+    draws = (exact_stream(plan, n_respondents, rng, skip_share) if exact
+             else random_answers(plan, rng, skip_share))
     stream = ((answers, "fr" if rng.random() < french_share else "nl") for answers in draws)
     return write_export(Path(path), edition_id, audience, plan, stream, n_respondents, seed,
                         codebook, header_language, progress)
@@ -446,6 +511,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     export.add_argument("--out", type=Path, required=True)
     export.add_argument("--french-share", type=float, default=FRENCH_SHARE)
     export.add_argument("--skip-share", type=float, default=0.02)
+    export.add_argument("--exact", action="store_true",
+                        help="exact largest-remainder counts of the published shares (not random draws)")
     args = parser.parse_args(argv)
     if args.command == "demo":
         paths = generate_2021_demo(args.out, args.seed)
@@ -453,7 +520,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         name = f"{args.edition}_{args.audience}_synthetic_n{args.respondents}_seed{args.seed}.csv"
         paths = [generate_export(args.out / name, args.edition, args.audience, args.respondents,
                                  args.seed, french_share=args.french_share,
-                                 skip_share=args.skip_share,
+                                 skip_share=args.skip_share, exact=args.exact,
                                  progress=Progress(f"generating {name}", args.respondents,
                                                    unit="respondents"))]
     for path in paths:
