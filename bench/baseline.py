@@ -40,7 +40,8 @@ def literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def count_sql(export: Path, edition_id: str, audience: str, columns: list[tuple], row_filter: str) -> str:
+def count_sql(export: Path, edition_id: str, audience: str, columns: list[tuple], row_filter: str,
+              id_column: str) -> str:
     """The one pass over an export: its answer columns, a tick count per multi-choice question
     and the Respondent ID, unpivoted and counted per (column, value)."""
     cells = [f"nullif({quote(name)}, '') as {quote(name)}" for name, *_ in columns]
@@ -48,20 +49,22 @@ def count_sql(export: Path, edition_id: str, audience: str, columns: list[tuple]
     for name, question_id, question_type, *_ in columns:
         if question_type == "multi_choice":
             multi.setdefault(question_id, []).append(name)
-    ticks = [f"cast({' + '.join(f"(nullif({quote(c)}, '') is not null)::int" for c in names)} as varchar) "
-             f"as {quote('n:' + qid)}" for qid, names in multi.items()]
+    ticks = []
+    for qid, names in multi.items():
+        ticked = " + ".join(f"(nullif({quote(c)}, '') is not null)::int" for c in names)
+        ticks.append(f"cast({ticked} as varchar) as {quote('n:' + qid)}")
     return f"""
         insert into counts
         select {literal(edition_id)}, {literal(audience)}, name, value, count(*)
         from (unpivot (
-            select '1' as {quote(ROWS)}, trim(column0) as {quote(RID)}, {', '.join(cells + ticks)}
+            select '1' as {quote(ROWS)}, trim({quote(id_column)}) as {quote(RID)}, {', '.join(cells + ticks)}
             from read_csv({literal(str(export))}, header = false, all_varchar = true, skip = 2)
             {row_filter}
         ) on columns(*) into name name value value)
         group by all"""
 
 
-def clean_rows(con: duckdb.DuckDBPyConnection, columns: list[tuple]) -> str:
+def clean_rows(con: duckdb.DuckDBPyConnection, columns: list[tuple], id_column: str) -> str:
     """WHERE clause keeping the rows the landing keeps (no unknown label, no surplus ticks, a
     numeric Respondent ID): for exports where the single pass found quarantined rows."""
     labels: dict[tuple[str, str | None], list[str]] = {}
@@ -69,7 +72,7 @@ def clean_rows(con: duckdb.DuckDBPyConnection, columns: list[tuple]) -> str:
             "select question_id, option_id, label from labels where kind = 'option'").fetchall():
         labels.setdefault((question_id, None), []).append(label)
         labels.setdefault((question_id, option_id), []).append(label)
-    conditions = ["regexp_full_match(trim(column0), '[0-9]+')"]
+    conditions = [f"regexp_full_match(trim({quote(id_column)}), '[0-9]+')"]
     multi: dict[str, tuple[int | None, list[str]]] = {}
     for name, question_id, question_type, max_choices, _item, column_option in columns:
         known = ", ".join(literal(label) for label in labels.get((question_id, column_option), []))
@@ -127,16 +130,19 @@ def count_export(con: duckdb.DuckDBPyConnection, parts: dict[str, str], export: 
         select name, question_id, question_type, max_choices, item_id, column_option_id
         from columns_map where edition_id = ? and audience = ? order by name""",
         [edition_id, audience]).fetchall()
+    # DuckDB names headerless columns column0..column9 or column000.. by their count
+    id_column = con.execute("select name from header order by col limit 1").fetchone()[0]
     if not columns:
         raise BaselineRefuses(f"{export}: no answer column maps to a codebook question")
-    con.execute(count_sql(export, edition_id, audience, columns, ""))
+    con.execute(count_sql(export, edition_id, audience, columns, "", id_column))
     check_duplicates(con, export, edition_id, audience)
     if quarantined_groups(con, edition_id, audience):
         # the rare slow path: count again without the rows the landing quarantines
         rows = con.execute(f"select sum(n) from counts where edition_id = ? and audience = ? and name = '{ROWS}'",
                            [edition_id, audience]).fetchone()[0]
         con.execute("delete from counts where edition_id = ? and audience = ?", [edition_id, audience])
-        con.execute(count_sql(export, edition_id, audience, columns, clean_rows(con, columns)))
+        con.execute(count_sql(export, edition_id, audience, columns, clean_rows(con, columns, id_column),
+                              id_column))
         kept = con.execute(f"select sum(n) from counts where edition_id = ? and audience = ? and name = '{ROWS}'",
                            [edition_id, audience]).fetchone()[0] or 0
         if rows - kept > MAX_QUARANTINED_SHARE * rows:

@@ -93,7 +93,7 @@ filled as (
            last_value(lower(trim(nullif(text, ''))) ignore nulls) over (order by col) as question_text
     from by_column
 )
-select '{edition_id}', '{audience}', filled.name,
+select distinct '{edition_id}', '{audience}', filled.name,  -- a label shared by nl and fr matches twice
        question.question_id, questions.question_type, questions.max_choices,
        item.item_id, multi.option_id as column_option_id
 from filled
