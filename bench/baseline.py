@@ -168,6 +168,32 @@ def run_baseline(out: Path, exports: list[Path]) -> int:
         con.close()
 
 
+def differences(warehouse: Path, baseline: Path) -> list[tuple]:
+    """Shares where the pipeline's warehouse (marts.fct_answer_shares, source 'responses') and
+    a baseline's output differ, in pct (to 1e-9) or n_base, either side missing; [] when equal."""
+    con = duckdb.connect()
+    try:
+        con.execute(f"attach '{warehouse}' as pipeline (read_only)")
+        con.execute(f"attach '{baseline}' as baseline (read_only)")
+        return con.execute("""
+            with pipeline as (
+                select edition_id, audience, coalesce(item_key, '') as item_key, option_key,
+                       round(pct, 9) as pct, n_base
+                from pipeline.marts.fct_answer_shares where source = 'responses'),
+            baseline as (
+                select edition_id, audience,
+                       coalesce(question_id || '/' || item_id, '') as item_key,  -- '': joins, unlike NULL
+                       question_id || '/' || option_id as option_key, round(pct, 9) as pct, n_base
+                from baseline.shares)
+            select edition_id, audience, item_key, option_key, pipeline.pct, pipeline.n_base,
+                   baseline.pct, baseline.n_base
+            from pipeline full join baseline using (edition_id, audience, item_key, option_key)
+            where pipeline.n_base is distinct from baseline.n_base or pipeline.pct is distinct from baseline.pct
+            order by all""").fetchall()
+    finally:
+        con.close()
+
+
 if __name__ == "__main__":
     started = time.perf_counter()
     rows = run_baseline(Path(sys.argv[1]), [Path(arg) for arg in sys.argv[2:]])

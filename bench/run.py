@@ -84,12 +84,19 @@ def run_pipeline_in(run_dir: Path, exports: Path, job: str = "build_warehouse") 
     return result, outcome["stages"]
 
 
-def run_baseline(out: Path, exports: Path) -> Measured:
+def run_baseline(out: Path, exports: Path, pipeline_warehouse: Path | None = None) -> Measured:
+    """One measured baseline run; its shares must equal those of the pipeline's warehouse
+    built from the same exports (when there is one), or the ratio would mean nothing."""
     out.unlink(missing_ok=True)
     result = measure([sys.executable, str(BENCH / "baseline.py"), str(out),
                       *map(str, sorted(exports.glob("*.csv")))], cwd=REPO)
     if result.returncode:
         raise SystemExit("baseline failed")
+    if pipeline_warehouse is not None and pipeline_warehouse.exists():
+        from bench.baseline import differences
+
+        if diff := differences(pipeline_warehouse, out):
+            raise SystemExit(f"baseline and pipeline shares differ in {len(diff)} rows, e.g. {diff[:3]}")
     out.unlink(missing_ok=True)
     return result
 
@@ -115,7 +122,8 @@ def bench_case(name: str, workdir: Path, repeats: int) -> dict:
                 for stage in STAGES:
                     stages[stage].append(stage_seconds.get(stage, float("nan")))
             else:
-                result = run_baseline(workdir / "baseline.duckdb", exports)
+                result = run_baseline(workdir / "baseline.duckdb", exports,
+                                      workdir / "runs" / name / "warehouse.duckdb")
                 baseline.append(result.seconds)
                 base_peaks.append(result.peak_mb)
             log(f"  {which} run {repeat + 1}: {result.seconds:.1f} s, peak {result.peak_mb:.0f} MB")
