@@ -321,3 +321,25 @@ def test_generated_exports_are_read_by_duckdb_as_they_are(tmp_path):
             line = reader.line_num + 1
     assert probe.records.lines.tolist() == lines and len(lines) == 502
     assert lines[-1] > 502  # some free text spans two lines
+
+
+@pytest.mark.parametrize("n", [37, 300])
+def test_exact_export_reproduces_the_published_shares_at_small_n(tmp_path, n):
+    """The bench's exports (`--exact`): largest-remainder counts of the published shares at any
+    size, streamed, so even a small case passes computed_matches_published and publishes."""
+    for seed, audience in enumerate(DEMO_RESPONDENTS, 1):
+        path = generate_export(tmp_path / "exports" / f"2021_{audience}_bench.csv", "2021", audience,
+                               n, seed=seed, exact=True)
+        report = land_file(path, tmp_path / "landed", salt=SALT)
+        assert (report.action, report.respondents, report.quarantined) == ("landed", n, 0)
+    answered = n - round(0.02 * n)  # the skipped answers: 2% of every question
+    checked = 0
+    for key, group in groups(demo_shares(tmp_path)).items():
+        assert {s["n_base"] for s in group} == {answered}, key
+        if not is_consistent(group):
+            continue
+        tolerance = 0.5 + 50 / answered  # publication rounding + half a respondent
+        for share in group:
+            assert abs(share["computed"] - share["published"]) <= tolerance, share
+            checked += 1
+    assert checked >= 250
