@@ -27,6 +27,13 @@ os.environ["TENDENSEN_SALT_FILE"] = str(
 # Fixtures that build or copy a warehouse: a test using one (directly or through another
 # fixture) runs the pipeline, dbt or Dagster, and is marked `pipeline` automatically.
 PIPELINE_FIXTURES = {"built_warehouse", "dbt_project_copy"}
+# Modules whose tests run dbt, Dagster, `make` or the pipeline without those fixtures.
+PIPELINE_MODULES = {
+    "test_adding_an_edition", "test_dagster_ui", "test_dbt_project_state", "test_dbt_resource",
+    "test_dbt_unit_tests", "test_faults", "test_incremental", "test_incremental_by_export",
+    "test_landing_assets", "test_landing_integrity", "test_only_rows_this_run_loaded",
+    "test_privacy_pipeline", "test_serving", "test_share_checks_pipeline", "test_writer_lock",
+}
 
 
 def fast_loop(config) -> bool:
@@ -36,7 +43,8 @@ def fast_loop(config) -> bool:
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        if PIPELINE_FIXTURES & set(getattr(item, "fixturenames", ())):
+        if (PIPELINE_FIXTURES & set(getattr(item, "fixturenames", ()))
+                or item.module.__name__.rsplit(".", 1)[-1] in PIPELINE_MODULES):
             item.add_marker(pytest.mark.pipeline)
 
 
