@@ -104,7 +104,12 @@ def test_the_readme_queries_run_in_the_duckdb_1x_cli(moved):
     blocks = _SQL_BLOCK.findall((REPO_ROOT / "README.md").read_text(encoding="utf-8"))
     assert len(blocks) >= 4
     for sql in blocks:
-        assert cli_1x(serving / "tendensen.duckdb", sql).strip(), sql
+        output = cli_1x(serving / "tendensen.duckdb", sql)  # every block runs without error
+        if "'2099'" in sql:
+            # the README's synthetic worked example ("Adding an edition"): its rows exist only in
+            # the project copy of tests/test_adding_an_edition.py, never in the real seeds
+            continue
+        assert output.strip(), sql
 
 
 def test_nothing_shared_names_the_build_path(built_warehouse, tmp_path):
