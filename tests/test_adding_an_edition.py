@@ -96,6 +96,11 @@ def append_rows(project: Path, rows_by_file: dict[str, list[list[str]]]) -> None
             csv.writer(handle, lineterminator="\n").writerows(rows)
 
 
+def seeds_and_downstream(rows_by_file: dict[str, list[list[str]]]) -> list[str]:
+    """dbt selectors for the seeds the rows go into and everything built from them, tests included."""
+    return [f"{Path(name).stem}+" for name in rows_by_file]
+
+
 def check_seeds(project: Path) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, str(project / "scripts" / "check_seed_sums.py"), str(project / "seeds")],
                           capture_output=True, text=True)
@@ -124,7 +129,9 @@ def edition_2099(built_warehouse, tmp_path_factory):
     shutil.copytree(built_warehouse.path.parent, root / "data")
     append_rows(project, SYNTHETIC_EDITION)
     steps = {"seed_check": check_seeds(project)}
-    steps["build"] = run_dbt(root, "build", "fqn:*")
+    # Only what the new rows reach (152 of 190 nodes): the rest of the copy is
+    # `built_warehouse`'s, built and tested from the same inputs.
+    steps["build"] = run_dbt(root, "build", *seeds_and_downstream(SYNTHETIC_EDITION))
     steps["first"] = validate(root / "data", "synthetic-run-1")
     steps["first_status_file"] = json.loads((root / "data" / "serving" / "validation_status.json").read_text("utf-8"))
     # the failure message's row, with the reason filled in, is what the user adds

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import pinned_editions
 from orchestration.settings import REPO_ROOT
 from orchestration.warehouse import connect
 
@@ -111,7 +112,12 @@ def test_questions_asked_in_three_editions(built_warehouse):
     """Figure 10 (2017, 2019, 2021) and the crisis outcome (pulses of March and April 2020,
     Figure 4 in 2021) are the only questions with three editions in the 2021 report."""
     rows = query(built_warehouse, "Which questions have been asked in at least three editions?")
-    assert [(row["question_id"], row["editions"]) for row in rows] == [
+    # a later edition adds editions to a question: count those of the 2021 report
+    pinned = pinned_editions(built_warehouse)
+    editions = [(row["question_id"], [e for e in row["editions"].split(", ") if e in pinned]) for row in rows]
+    # in the query's order: most editions first, then by question
+    assert [(question, ", ".join(listed)) for question, listed in sorted(editions, key=lambda q: (-len(q[1]), q[0]))
+            if len(listed) >= 3] == [
         ("crisis_outcome", "2020-03, 2020-04, 2021"),
         ("ld_spend_per_person", "2017, 2019, 2021"),
     ]
@@ -140,7 +146,8 @@ def test_figure_8_capabilities(built_warehouse):
 
 
 def test_figure_10_spend(built_warehouse):
-    rows = query(built_warehouse, "How much do organisations spend")
+    pinned = pinned_editions(built_warehouse)
+    rows = [row for row in query(built_warehouse, "How much do organisations spend") if row["edition_id"] in pinned]
     sums = {row["edition_id"]: row["distribution_sum_pct"] for row in rows}
     assert sums == {"2017": 95, "2019": 100, "2021": 100}
     (row,) = [row for row in rows if row["edition_id"] == "2021"
@@ -185,7 +192,8 @@ def test_edition_summary_respondents(built_warehouse):
     assert respondents[("2021", "business", "responses")] == 173
     assert respondents[("2021", "aanbieders", "responses")] == 142
     assert len(respondents) == len(rows)  # one row per edition, audience and source
-    published = [row for row in rows if row["source"] == "published"]
+    published = [row for row in rows if row["source"] == "published"
+                 and row["edition_id"] in pinned_editions(built_warehouse)]
     assert sum(row["failed_groups"] for row in published) == 7
     assert all(row["unacknowledged_failed_groups"] == 0 for row in rows)
     assert {row["is_synthetic"] for row in rows if row["source"] == "responses"} == {True}

@@ -26,6 +26,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from conftest import pinned_editions
 from orchestration.report import build_report
 from orchestration.report.build import group_findings
 from orchestration.report.data import Check
@@ -202,7 +203,10 @@ def test_failing_groups_appear_beside_their_question(page, built_warehouse, publ
             assert f["count"] == 1
     # readable: the report's 7 anomalies plus one line per affected figure and audience (5),
     # instead of 50 lines (43 of them one computed option each)
-    assert (len(failing), len(page.findings)) == (50, 12)
+    # (counted for the 2021 report's editions: a later edition adds its own)
+    pinned = pinned_editions(built_warehouse)
+    assert (len([check for check in failing if check[2] in pinned]),
+            len([f for f in page.findings if f["edition_id"] in pinned])) == (50, 12)
     # Beside = in the findings table of the same question section as the chart.
     for f in page.findings:
         if f["section"] is not None:
