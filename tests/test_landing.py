@@ -24,7 +24,6 @@ import pytest
 import orchestration.landing.land as land_module
 from orchestration.landing import LandingError, land_file
 from orchestration.landing.anonymise import FIXED_COLUMNS, load_or_create_salt, respondent_key
-from orchestration.landing.salt import salt_fingerprint
 from orchestration.landing.codebook import (
     CODEBOOK_DIR,
     build_codebook,
@@ -34,6 +33,7 @@ from orchestration.landing.codebook import (
 )
 from orchestration.landing.generate import audience_questions, generate_export
 from orchestration.landing.records import RecordScanner
+from orchestration.landing.salt import salt_fingerprint
 from orchestration.landing.surveymonkey import parse_header
 
 SALT = "test-salt-not-secret"
