@@ -648,8 +648,10 @@ def test_both_ways_of_reading_the_body_give_the_same_result(tmp_path, src, monke
                             lambda self, path: None)
     other = land(tmp_path / "other", write_rows(src, rows_in, name="2021_business_b.csv",
                                                 **kwargs))
-    strip = lambda report: [m.replace("_b.csv", "_a.csv") for m in report.messages  # noqa: E731
-                            if "decoded as cp1252" not in m]
+
+    def strip(report):
+        return [m.replace("_b.csv", "_a.csv") for m in report.messages if "decoded as cp1252" not in m]
+
     assert strip(other) == direct.messages
     assert (other.respondents, other.answers, other.quarantined) == (
         direct.respondents, direct.answers, direct.quarantined)
