@@ -9,7 +9,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 # the UI shows every run, and the landing sensor's cursor survives restarts.
 export DAGSTER_HOME ?= $(abspath $(dir $(or $(WAREHOUSE_PATH),data/warehouse.duckdb)))/dagster
 
-.PHONY: install run rebuild test test-fast dev docs report bench dbt-parse clean accept withdraw
+.PHONY: install run rebuild test test-fast lint dev docs report bench dbt-parse clean accept withdraw
 
 # Re-install only when the pinned dependencies change.
 $(STAMP): pyproject.toml
@@ -60,6 +60,20 @@ test: install $(DAGSTER_HOME)/dagster.yaml
 ## The fast loop (< 30 s): the pure-function tests, without dbt, Dagster or the pipeline.
 test-fast: install
 	$(PY) -m pytest -m "not pipeline" -q
+
+## Lint (CI runs it before the tests): ruff over the Python, sqlfluff over the dbt models and
+## macros, the seeds' consistency check; the format check last (README, "Developing").
+## sqlfluff's dbt templater compiles the project: against a scratch warehouse under target/,
+## so linting never opens, or waits for, the real one. It skips macro files: macros/ is
+## linted as rendered in the models that call it.
+LINT_WAREHOUSE := target/lint/warehouse.duckdb
+lint: install
+	$(VENV)/bin/ruff check .
+	mkdir -p $(dir $(LINT_WAREHOUSE))
+	WAREHOUSE_PATH=$(LINT_WAREHOUSE) $(VENV)/bin/sqlfluff lint models
+	@# the whole sum report only when a check fails; its verdict line otherwise
+	@out=$$($(PY) scripts/check_seed_sums.py 2>&1) || { echo "$$out"; exit 1; }; echo "$$out" | tail -n 1
+	$(VENV)/bin/ruff format --check --output-format concise .
 
 ## Static HTML report of every question (charts + validation findings), from the serving copy.
 report: install

@@ -102,7 +102,7 @@ def measure(workdir: Path, repeats: int) -> dict:
 
 def section(results: dict) -> str:
     runs = ", ".join(f"{m:.1f}/{u:.1f} ({u / m:.2f})"
-                     for m, u in zip(results["make_run_s"], results["ui_run_s"]))
+                     for m, u in zip(results["make_run_s"], results["ui_run_s"], strict=True))
     return "\n".join([
         SECTION_TITLE,
         "",

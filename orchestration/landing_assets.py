@@ -57,10 +57,15 @@ def _megabytes(path: Path) -> str:
 )
 def landed_responses(context: AssetExecutionContext, config: LandingConfig):
     from orchestration.landing.codebook import default_codebook
-    from orchestration.landing.folder import conflict_reports, landed_slots, scan_landing_folder, unlisted_landings
-    from orchestration.landing.salt import SaltProblem, respondent_salt
+    from orchestration.landing.folder import (
+        conflict_reports,
+        landed_slots,
+        scan_landing_folder,
+        unlisted_landings,
+    )
     from orchestration.landing.generate import generate_2021_demo
     from orchestration.landing.land import land_file
+    from orchestration.landing.salt import SaltProblem, respondent_salt
 
     folder = landing_dir()
     folder.mkdir(parents=True, exist_ok=True)

@@ -38,6 +38,7 @@ import stat
 import time
 import uuid
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 import duckdb
@@ -355,7 +356,7 @@ def _swap_current(parquet_root: Path, version: Path, min_age_s: float) -> None:
         reverse=True,
     )
     now = time.time()
-    for successor, stale in zip(versions, versions[1:]):
+    for successor, stale in pairwise(versions):
         if stale in versions[:PARQUET_VERSIONS_KEPT] or stale == version:
             continue
         if now - successor.stat().st_mtime >= min_age_s:

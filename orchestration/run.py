@@ -16,7 +16,15 @@ from datetime import datetime
 from pathlib import Path
 
 from orchestration.faults import warehouse_damage
-from orchestration.settings import REPO_ROOT, data_dir, default_dagster_home, dbt_run_results_path, parquet_dir, serving_path, warehouse_path
+from orchestration.settings import (
+    REPO_ROOT,
+    data_dir,
+    dbt_run_results_path,
+    default_dagster_home,
+    parquet_dir,
+    serving_path,
+    warehouse_path,
+)
 from orchestration.summary import EXAMPLE_QUERY, dbt_test_results, format_counts, landing_summary
 from orchestration.warehouse import table_row_counts
 from orchestration.writer_lock import WarehouseBusy, hold_writer_lock

@@ -230,7 +230,7 @@ for (ed, aud, q, item), rows in groups.items():
 print()
 print("== subtotals vs sum of their parts ==")
 any_sub = False
-for (ed, aud, q, item), rows in groups.items():
+for (ed, aud, q, _item), rows in groups.items():
     by_opt = {r["option_id"]: float(r["pct"]) for r in rows}
     parts = defaultdict(list)
     for (oq, oid), o in opt.items():

@@ -65,7 +65,7 @@ SYNTHETIC_EDITION = {
            "Figuur 3", "synthetisch"]
           for audience, values in (("business", (2, 8, 10, 30, 60, 90)), ("aanbieders", (1, 4, 5, 35, 60, 95)))
           for option, pct in zip(("neen_zeker_niet", "neen_eerder_niet", "subtotaal_neen",
-                                  "ja_eerder_wel", "ja_zeker_wel", "subtotaal_ja"), values)],
+                                  "ja_eerder_wel", "ja_zeker_wel", "subtotaal_ja"), values, strict=True)],
         # 2. a complete distribution quoted in the text, no figure: 48 + 35 + 20 = 103
         ["2099", "business", NEW_QUESTION, "", "stijgt", "48", "false", "synthetic_til_2099", "", "tekst: p. 4",
          "synthetisch; '48% ziet het budget stijgen, 35% gelijk blijven en 20% dalen'"],

@@ -51,7 +51,7 @@ def run(path: Path, sql: str) -> list[dict]:
     with connect(path) as con:
         cursor = con.execute(sql)
         names = [column[0] for column in cursor.description]
-        return [dict(zip(names, row)) for row in cursor.fetchall()]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def test_parser_needs_exactly_one_sql_block_per_section():

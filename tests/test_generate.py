@@ -83,7 +83,7 @@ def demo_shares(root: Path) -> list[dict]:
             str(root / "landed/answers/*.parquet"), str(PUBLISHED_DIR / "published_shares.csv"),
             str(CODEBOOK_DIR / "options.csv"), str(CODEBOOK_DIR / "questions.csv")])
         names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row)) for row in cursor.fetchall()]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def groups(shares: list[dict]) -> dict[tuple, list[dict]]:
@@ -159,7 +159,7 @@ def test_demo_gets_as_close_as_possible_where_the_published_numbers_are_inconsis
         ("aanbieders", "purchase_criteria"), ("business", "ld_agenda_18_24m"),
         ("business", "ld_tech_reasons"), ("business", "org_size_worldwide"),
         ("business", "purchase_criteria")]
-    for (audience, question_id, _), group in inconsistent.items():
+    for (audience, _question_id, _), group in inconsistent.items():
         published = sum(s["published"] for s in group)
         computed = sum(s["computed"] for s in group)
         if group[0]["question_type"] == "multi_choice":
@@ -191,7 +191,7 @@ def test_no_generated_personal_data_or_free_text_reaches_the_landed_files(demo):
     secrets: set[str] = set()
     for path in paths:
         _, row2, rows = read_export(path)
-        private = list(range(len(FIXED_COLUMNS))) + [i for i, l in enumerate(row2) if l == OPEN_ENDED]
+        private = list(range(len(FIXED_COLUMNS))) + [i for i, label in enumerate(row2) if label == OPEN_ENDED]
         secrets |= {row[i] for row in rows for i in private if row[i]}
     assert any(s.endswith("@example.invalid") for s in secrets)
     assert any(s.startswith("198.51.100.") for s in secrets) and any(s.startswith("192.0.2.") for s in secrets)
@@ -199,7 +199,7 @@ def test_no_generated_personal_data_or_free_text_reaches_the_landed_files(demo):
     written = b"".join(p.read_bytes() for p in written_files)
     with duckdb.connect() as con:
         decoded = " ".join(
-            con.execute(f"select string_agg(concat_ws(' ', columns(*)), ' ') from read_parquet(?)",
+            con.execute("select string_agg(concat_ws(' ', columns(*)), ' ') from read_parquet(?)",
                         [str(p)]).fetchone()[0] or ""
             for p in written_files if p.suffix == ".parquet")
     leaks = [s for s in secrets if s.encode() in written or s in decoded]
@@ -284,7 +284,7 @@ def test_largest_remainders_adds_up_and_stays_close():
     counts = largest_remainders([3, 12, 9, 36, 10, 36], 173, 173)  # published sum 106
     assert sum(counts) == 173
     assert all(abs(100 * c / 173 - p) <= 6 / 6 + 100 / 173
-               for c, p in zip(counts, [3, 12, 9, 36, 10, 36]))
+               for c, p in zip(counts, [3, 12, 9, 36, 10, 36], strict=True))
 
 
 def test_multi_choice_counts_never_exceed_max_choices():

@@ -67,7 +67,7 @@ PCT_CASES = {
 
 
 def _row(suite: str, case: str, observed, lower, upper, **extra) -> dict:
-    keys = dict(zip(KEY_COLUMNS, [suite, "2023", "employees", case, None, "report 2023", "figure 4"]))
+    keys = dict(zip(KEY_COLUMNS, [suite, "2023", "employees", case, None, "report 2023", "figure 4"], strict=True))
     return {**keys, "observed": observed, "lower_bound": lower, "upper_bound": upper, **extra}
 
 

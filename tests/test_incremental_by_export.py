@@ -8,6 +8,7 @@ from pathlib import Path
 
 from tests.conftest import run_dbt
 
+
 def query(root: Path, sql: str) -> list[tuple]:
     from orchestration.warehouse import connect
 

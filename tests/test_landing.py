@@ -24,7 +24,6 @@ import pytest
 import orchestration.landing.land as land_module
 from orchestration.landing import LandingError, land_file
 from orchestration.landing.anonymise import FIXED_COLUMNS, load_or_create_salt, respondent_key
-from orchestration.landing.salt import salt_fingerprint
 from orchestration.landing.codebook import (
     CODEBOOK_DIR,
     build_codebook,
@@ -34,6 +33,7 @@ from orchestration.landing.codebook import (
 )
 from orchestration.landing.generate import audience_questions, generate_export
 from orchestration.landing.records import RecordScanner
+from orchestration.landing.salt import salt_fingerprint
 from orchestration.landing.surveymonkey import parse_header
 
 SALT = "test-salt-not-secret"
@@ -648,8 +648,10 @@ def test_both_ways_of_reading_the_body_give_the_same_result(tmp_path, src, monke
                             lambda self, path: None)
     other = land(tmp_path / "other", write_rows(src, rows_in, name="2021_business_b.csv",
                                                 **kwargs))
-    strip = lambda report: [m.replace("_b.csv", "_a.csv") for m in report.messages  # noqa: E731
-                            if "decoded as cp1252" not in m]
+
+    def strip(report):
+        return [m.replace("_b.csv", "_a.csv") for m in report.messages if "decoded as cp1252" not in m]
+
     assert strip(other) == direct.messages
     assert (other.respondents, other.answers, other.quarantined) == (
         direct.respondents, direct.answers, direct.quarantined)

@@ -9,8 +9,8 @@ import duckdb
 import pytest
 
 from orchestration.landing_assets import personal_data_found
-from orchestration.warehouse import literal
 from orchestration.sensors import changed_exports, export_state
+from orchestration.warehouse import literal
 
 KEY = "ab" * 32  # a sha256-shaped respondent key
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.publish import public_relations, publish
+from orchestration.publish import publish
 from orchestration.report.build import build_report
 from orchestration.settings import REPO_ROOT
 

@@ -73,7 +73,7 @@ def build_tiny_warehouse(path, shares):
     options["option_key"] = options["question_id"] + "/" + options["option_label"]
     options["subtotal_option_key"] = [
         f"{question}/nee" if question.startswith("st_") and label.startswith("nee ") else None
-        for question, label in zip(options["question_id"], options["option_label"])
+        for question, label in zip(options["question_id"], options["option_label"], strict=True)
     ]
     con = duckdb.connect(str(path))
     try:

@@ -28,7 +28,7 @@ chosen as (
     union all
     select answers.edition_id, answers.audience, answers.question_id, answers.item_key,
            options.subtotal_option_key, answers.export_id, answers.landing_id,
-           count(distinct answers.respondent_key)
+           count(distinct answers.respondent_key) as n_chosen
     from answers
     inner join options on options.option_key = answers.option_key
     where options.subtotal_option_key is not null

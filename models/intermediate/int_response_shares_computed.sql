@@ -53,10 +53,16 @@ subtotal_options as (
     where options.subtotal_option_key is not null
 ),
 
+shown_options as (
+    select * from plain_options
+    union all
+    select * from subtotal_options
+),
+
 grid as (
     select bases.*, shown.option_key
     from bases
-    inner join (select * from plain_options union all select * from subtotal_options) as shown
+    inner join shown_options as shown
         on shown.edition_id = bases.edition_id and shown.question_id = bases.question_id
 )
 

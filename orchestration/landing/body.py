@@ -322,7 +322,7 @@ def _problems(con: duckdb.DuckDBPyConnection, records: RecordIndex, layout: Layo
     wrong = [r for (r,) in con.execute(
         "select r from rows where width <> 0 order by r").fetchall()]
     width = []
-    for r, k in zip(wrong, records.field_counts([r - 1 for r in wrong])):
+    for r, k in zip(wrong, records.field_counts([r - 1 for r in wrong]), strict=True):
         if k < n:
             width.append((r, k + 1, f"truncated line: {k} of {n} fields"))
         elif k > n:

@@ -205,7 +205,7 @@ def exact_answers(plan: Sequence[PlannedQuestion], n: int, rng: random.Random) -
     for question in plan:
         if question.is_multi:
             counts = multi_choice_counts(question.targets[None], n, question.max_choices or 1)
-            for respondent, ticked in zip(answers, assign_ticks(counts, n, rng)):
+            for respondent, ticked in zip(answers, assign_ticks(counts, n, rng), strict=True):
                 respondent[question.question_id] = sorted(ticked)
             continue
         per_item = {}

@@ -23,12 +23,12 @@ from orchestration.landing.land import (
     EDITION,
     LandingError,
     LandingReport,
+    Target,
     append_log,
     current_export_ids,
     forget_export,
     landed_stem,
     manifest_path,
-    Target,
     target_from_path,
 )
 

@@ -662,7 +662,7 @@ class Renderer:
                 sum(not c.acknowledged for c in failed),
                 sum(c.acknowledged and c.passed for c in rc),
             ]
-            totals = [a + b for a, b in zip(totals, counts)]
+            totals = [a + b for a, b in zip(totals, counts, strict=True)]
             cells = "".join(f'<td class="num">{n}</td>' for n in counts)
             rows.append(
                 f'<tr data-rule="{escape(rule)}" data-kind="{escape(kind)}"><th scope="row">'

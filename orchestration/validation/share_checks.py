@@ -100,7 +100,7 @@ def apply_acknowledgements(checked: pd.DataFrame, acknowledgements: pd.DataFrame
     direct["note"] = [
         _note(row.passed, row.failure_note, row.reason if (acknowledged or is_stale) else None,
               row.acknowledged_by, row.acknowledged_on, detail)
-        for row, acknowledged, is_stale, detail in zip(direct.itertuples(), direct["acknowledged"], stale, details)
+        for row, acknowledged, is_stale, detail in zip(direct.itertuples(), direct["acknowledged"], stale, details, strict=True)
     ]
     return direct.drop(columns=["_item", "reason", "acknowledged_by", "acknowledged_on"])
 
