@@ -40,8 +40,9 @@ def literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def count_sql(export: Path, edition_id: str, audience: str, columns: list[tuple], row_filter: str,
-              id_column: str) -> str:
+def count_sql(
+    export: Path, edition_id: str, audience: str, columns: list[tuple], row_filter: str, id_column: str
+) -> str:
     """The one pass over an export: its answer columns, a tick count per multi-choice question
     and the Respondent ID, unpivoted and counted per (column, value)."""
     cells = [f"nullif({quote(name)}, '') as {quote(name)}" for name, *_ in columns]
@@ -57,7 +58,7 @@ def count_sql(export: Path, edition_id: str, audience: str, columns: list[tuple]
         insert into counts
         select {literal(edition_id)}, {literal(audience)}, name, value, count(*)
         from (unpivot (
-            select '1' as {quote(ROWS)}, trim({quote(id_column)}) as {quote(RID)}, {', '.join(cells + ticks)}
+            select '1' as {quote(ROWS)}, trim({quote(id_column)}) as {quote(RID)}, {", ".join(cells + ticks)}
             from read_csv({literal(str(export))}, header = false, all_varchar = true, skip = 2)
             {row_filter}
         ) on columns(*) into name name value value)
@@ -69,14 +70,17 @@ def clean_rows(con: duckdb.DuckDBPyConnection, columns: list[tuple], id_column: 
     numeric Respondent ID): for exports where the single pass found quarantined rows."""
     labels: dict[tuple[str, str | None], list[str]] = {}
     for question_id, option_id, label in con.execute(
-            "select question_id, option_id, label from labels where kind = 'option'").fetchall():
+        "select question_id, option_id, label from labels where kind = 'option'"
+    ).fetchall():
         labels.setdefault((question_id, None), []).append(label)
         labels.setdefault((question_id, option_id), []).append(label)
     conditions = [f"regexp_full_match(trim({quote(id_column)}), '[0-9]+')"]
     multi: dict[str, tuple[int | None, list[str]]] = {}
     for name, question_id, question_type, max_choices, _item, column_option in columns:
         known = ", ".join(literal(label) for label in labels.get((question_id, column_option), []))
-        conditions.append(f"(nullif({quote(name)}, '') is null or lower(trim({quote(name)})) in ({known or 'null'}))")
+        conditions.append(
+            f"(nullif({quote(name)}, '') is null or lower(trim({quote(name)})) in ({known or 'null'}))"
+        )
         if question_type == "multi_choice":
             multi.setdefault(question_id, (max_choices, []))[1].append(name)
     for max_choices, names in multi.values():
@@ -89,34 +93,45 @@ def clean_rows(con: duckdb.DuckDBPyConnection, columns: list[tuple], id_column: 
 def quarantined_groups(con: duckdb.DuckDBPyConnection, edition_id: str, audience: str) -> int:
     """Evidence in the counted groups of rows the landing would quarantine (0: none)."""
     params = [edition_id, audience]
-    unknown = con.execute("""
+    unknown = con.execute(
+        """
         select count(*) from counts join columns_map using (edition_id, audience, name)
         where edition_id = ? and audience = ? and not exists (
             select 1 from labels where kind = 'option' and labels.question_id = columns_map.question_id
                and labels.label = lower(trim(counts.value))
                and (columns_map.column_option_id is null or labels.option_id = columns_map.column_option_id))""",
-        params).fetchone()[0]
-    surplus = con.execute("""
+        params,
+    ).fetchone()[0]
+    surplus = con.execute(
+        """
         select count(*) from counts join questions on counts.name = 'n:' || questions.question_id
         where edition_id = ? and audience = ? and questions.max_choices > 0
-          and cast(counts.value as integer) > questions.max_choices""", params).fetchone()[0]
-    ids = con.execute(f"""
+          and cast(counts.value as integer) > questions.max_choices""",
+        params,
+    ).fetchone()[0]
+    ids = con.execute(
+        f"""
         select count(*) filter (where not regexp_full_match(value, '[0-9]+')),
                sum(n) filter (where regexp_full_match(value, '[0-9]+')),
                (select sum(n) from counts where edition_id = ? and audience = ? and name = '{ROWS}')
         from counts where edition_id = ? and audience = ? and name = '{RID}'""",
-        params + params).fetchone()
+        params + params,
+    ).fetchone()
     bad_ids, good_id_rows, rows = ids[0], ids[1] or 0, ids[2] or 0
     return unknown + surplus + bad_ids + (rows - good_id_rows)  # the last: missing IDs
 
 
 def check_duplicates(con: duckdb.DuckDBPyConnection, export: Path, edition_id: str, audience: str) -> None:
-    duplicates = con.execute(f"""
+    duplicates = con.execute(
+        f"""
         select count(*) from counts where edition_id = ? and audience = ? and name = '{RID}' and n > 1""",
-        [edition_id, audience]).fetchone()[0]
+        [edition_id, audience],
+    ).fetchone()[0]
     if duplicates:
-        raise BaselineRefuses(f"{export}: {duplicates} duplicate Respondent ID(s); the landing keeps the "
-                              "first row in file order, which this baseline does not model")
+        raise BaselineRefuses(
+            f"{export}: {duplicates} duplicate Respondent ID(s); the landing keeps the "
+            "first row in file order, which this baseline does not model"
+        )
 
 
 def count_export(con: duckdb.DuckDBPyConnection, parts: dict[str, str], export: Path) -> None:
@@ -124,12 +139,18 @@ def count_export(con: duckdb.DuckDBPyConnection, parts: dict[str, str], export: 
     if not match:
         raise BaselineRefuses(f"{export}: the name must start with <edition>_<audience>_")
     edition_id, audience = match.groups()
-    con.execute(parts["header"].replace("{path}", str(export)).replace("{edition_id}", edition_id)
-                .replace("{audience}", audience))
-    columns = con.execute("""
+    con.execute(
+        parts["header"]
+        .replace("{path}", str(export))
+        .replace("{edition_id}", edition_id)
+        .replace("{audience}", audience)
+    )
+    columns = con.execute(
+        """
         select name, question_id, question_type, max_choices, item_id, column_option_id
         from columns_map where edition_id = ? and audience = ? order by name""",
-        [edition_id, audience]).fetchall()
+        [edition_id, audience],
+    ).fetchall()
     # DuckDB names headerless columns column0..column9 or column000.. by their count
     id_column = con.execute("select name from header order by col limit 1").fetchone()[0]
     if not columns:
@@ -138,16 +159,26 @@ def count_export(con: duckdb.DuckDBPyConnection, parts: dict[str, str], export: 
     check_duplicates(con, export, edition_id, audience)
     if quarantined_groups(con, edition_id, audience):
         # the rare slow path: count again without the rows the landing quarantines
-        rows = con.execute(f"select sum(n) from counts where edition_id = ? and audience = ? and name = '{ROWS}'",
-                           [edition_id, audience]).fetchone()[0]
+        rows = con.execute(
+            f"select sum(n) from counts where edition_id = ? and audience = ? and name = '{ROWS}'",
+            [edition_id, audience],
+        ).fetchone()[0]
         con.execute("delete from counts where edition_id = ? and audience = ?", [edition_id, audience])
-        con.execute(count_sql(export, edition_id, audience, columns, clean_rows(con, columns, id_column),
-                              id_column))
-        kept = con.execute(f"select sum(n) from counts where edition_id = ? and audience = ? and name = '{ROWS}'",
-                           [edition_id, audience]).fetchone()[0] or 0
+        con.execute(
+            count_sql(export, edition_id, audience, columns, clean_rows(con, columns, id_column), id_column)
+        )
+        kept = (
+            con.execute(
+                f"select sum(n) from counts where edition_id = ? and audience = ? and name = '{ROWS}'",
+                [edition_id, audience],
+            ).fetchone()[0]
+            or 0
+        )
         if rows - kept > MAX_QUARANTINED_SHARE * rows:
-            raise BaselineRefuses(f"{export}: {rows - kept} of {rows} rows would be quarantined; "
-                                  "the landing refuses such an export")
+            raise BaselineRefuses(
+                f"{export}: {rows - kept} of {rows} rows would be quarantined; "
+                "the landing refuses such an export"
+            )
 
 
 def run_baseline(out: Path, exports: list[Path]) -> int:
@@ -159,7 +190,9 @@ def run_baseline(out: Path, exports: list[Path]) -> int:
         for export in exports:
             count_export(con, parts, export)
         if con.execute("""select count(*) from options o join questions q using (question_id)
-                          where o.subtotal_option_id is not null and q.question_type = 'multi_choice'""").fetchone()[0]:
+                          where o.subtotal_option_id is not null and q.question_type = 'multi_choice'""").fetchone()[
+            0
+        ]:
             raise BaselineRefuses("a multi-choice subtotal: the sum of its parts would double-count")
         con.execute(parts["mapped"])
         con.execute(parts["shares"].replace("{min_base}", str(MIN_BASE)))

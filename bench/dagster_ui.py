@@ -30,7 +30,8 @@ def graphql(port: int, query: str, variables: dict | None = None) -> dict:
     request = urllib.request.Request(
         f"http://127.0.0.1:{port}/graphql",
         data=json.dumps({"query": query, "variables": variables or {}}).encode(),
-        headers={"Content-Type": "application/json"})
+        headers={"Content-Type": "application/json"},
+    )
     with urllib.request.urlopen(request, timeout=30) as response:
         answer = json.loads(response.read())
     if answer.get("errors"):
@@ -41,11 +42,15 @@ def graphql(port: int, query: str, variables: dict | None = None) -> dict:
 def start_make_dev(port: int, env: dict[str, str]) -> subprocess.Popen:
     """`make dev` on `port`, in its own process group (stop it with stop_make_dev)."""
     return subprocess.Popen(
-        ["setsid", "make", "--no-print-directory", "dev", f"DEV_PORT={port}"], cwd=REPO, env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        ["setsid", "make", "--no-print-directory", "dev", f"DEV_PORT={port}"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
         # A test run started in the background (`make test &`) ignores SIGINT, and children
         # inherit that: give the server the default handling, as a terminal would.
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
 
 
 def wait_until_serving(port: int, server: subprocess.Popen, timeout: float = 300) -> None:

@@ -34,8 +34,11 @@ def link_exports(exports: Path, landing: Path) -> None:
 
 def stage_seconds(instance, run_id: str) -> dict[str, float]:
     """Wall time per stage, from the step statistics Dagster keeps for the run."""
-    return {STAGES[stats.step_key]: stats.end_time - stats.start_time
-            for stats in instance.get_run_step_stats(run_id) if stats.step_key in STAGES}
+    return {
+        STAGES[stats.step_key]: stats.end_time - stats.start_time
+        for stats in instance.get_run_step_stats(run_id)
+        if stats.step_key in STAGES
+    }
 
 
 def main(warehouse_dir: Path, exports: Path, job_name: str = "build_warehouse") -> dict:
@@ -50,16 +53,24 @@ def main(warehouse_dir: Path, exports: Path, job_name: str = "build_warehouse") 
     job = defs.resolve_job_def(job_name)
     # Random synthetic answers cannot match the published figures: leave the reconciliation
     # rule out; every other check of the job runs as in production.
-    checks = {key for key in job.asset_layer.asset_graph.asset_check_keys
-              if key.name != "computed_matches_published"}
-    job = job.get_subset(asset_selection=set(job.asset_layer.selected_asset_keys),
-                         asset_check_selection=checks)
+    checks = {
+        key
+        for key in job.asset_layer.asset_graph.asset_check_keys
+        if key.name != "computed_matches_published"
+    }
+    job = job.get_subset(
+        asset_selection=set(job.asset_layer.selected_asset_keys), asset_check_selection=checks
+    )
     result = job.execute_in_process(
-        raise_on_error=False, instance=instance,
+        raise_on_error=False,
+        instance=instance,
         run_config={"ops": {"landing__responses": {"config": {"generate_demo_if_empty": False}}}},
     )
-    return {"success": result.success, "total": time.perf_counter() - begin,
-            "stages": stage_seconds(instance, result.run_id)}
+    return {
+        "success": result.success,
+        "total": time.perf_counter() - begin,
+        "stages": stage_seconds(instance, result.run_id),
+    }
 
 
 if __name__ == "__main__":

@@ -46,12 +46,14 @@ def tree_rss_mb(root: int) -> float:
     return total / 2**20
 
 
-def measure(command: list[str], env: dict[str, str] | None = None, cwd: Path | None = None,
-            interval: float = 0.05) -> Measured:
+def measure(
+    command: list[str], env: dict[str, str] | None = None, cwd: Path | None = None, interval: float = 0.05
+) -> Measured:
     """Run `command`, sampling the RSS of its process tree every `interval` seconds."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.PIPE,
-                               stderr=subprocess.DEVNULL, text=True)
+    process = subprocess.Popen(
+        command, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    )
     peak = 0.0
     while process.poll() is None:
         peak = max(peak, tree_rss_mb(process.pid))

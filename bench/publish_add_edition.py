@@ -26,8 +26,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--respondents", type=int, default=10_000, help="per edition")
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--workdir", type=Path,
-                        default=Path(tempfile.gettempdir()) / "tendensen-bench-publish")
+    parser.add_argument(
+        "--workdir", type=Path, default=Path(tempfile.gettempdir()) / "tendensen-bench-publish"
+    )
     args = parser.parse_args(argv)
     size = f"{args.respondents // 1000}k"
     ten, added = args.workdir / "exports" / f"10x{size}", args.workdir / "exports" / f"added-{size}"
@@ -51,8 +52,10 @@ def main(argv: list[str] | None = None) -> int:
         result, stages = run_pipeline_in(state, eleven, job="add_landed_exports")
         publish.append(stages["publish"])
         total.append(result.seconds)
-        log(f"add one edition, run {repeat + 1}: publish {stages['publish']:.2f} s, "
-            f"run {result.seconds:.1f} s, stages {stages}")
+        log(
+            f"add one edition, run {repeat + 1}: publish {stages['publish']:.2f} s, "
+            f"run {result.seconds:.1f} s, stages {stages}"
+        )
     log(f"median: publish {statistics.median(publish):.2f} s, run {statistics.median(total):.1f} s")
     return 0
 

@@ -19,21 +19,27 @@ def fixed_and_growing(cases: list[dict]) -> dict:
     largest = max(one_edition, key=lambda case: case["respondents"])
     growing_pipeline = largest["pipeline_s"] - smallest["pipeline_s"]
     growing_baseline = largest["baseline_s"] - smallest["baseline_s"]
-    return {"fixed_pipeline_s": smallest["pipeline_s"], "fixed_baseline_s": smallest["baseline_s"],
-            "largest": largest["case"], "growing_pipeline_s": growing_pipeline,
-            "growing_baseline_s": growing_baseline,
-            "growing_ratio": growing_pipeline / growing_baseline if growing_baseline > 0 else float("nan")}
+    return {
+        "fixed_pipeline_s": smallest["pipeline_s"],
+        "fixed_baseline_s": smallest["baseline_s"],
+        "largest": largest["case"],
+        "growing_pipeline_s": growing_pipeline,
+        "growing_baseline_s": growing_baseline,
+        "growing_ratio": growing_pipeline / growing_baseline if growing_baseline > 0 else float("nan"),
+    }
 
 
 def table(cases: list[dict]) -> str:
-    header = ("| case | respondents | " + " | ".join(STAGES) + " | pipeline s | baseline s | ratio "
-              "| pipeline peak MB | baseline peak MB |")
+    header = (
+        "| case | respondents | " + " | ".join(STAGES) + " | pipeline s | baseline s | ratio "
+        "| pipeline peak MB | baseline peak MB |"
+    )
     rule = "|" + "---|" * (header.count("|") - 1)
     rows = [
         f"| {case['case']} | {case['respondents']:,} | "
         + " | ".join(_fmt(case["stages_s"].get(stage)) for stage in STAGES)
         + f" | {case['pipeline_s']:.1f} | {case['baseline_s']:.1f} | {case['pipeline_s'] / case['baseline_s']:.1f}× "
-          f"| {case['pipeline_peak_mb']:.0f} | {case['baseline_peak_mb']:.0f} |"
+        f"| {case['pipeline_peak_mb']:.0f} | {case['baseline_peak_mb']:.0f} |"
         for case in cases
     ]
     return "\n".join([header, rule, *rows])
@@ -48,8 +54,15 @@ def plot(cases: list[dict], path: Path) -> None:
     one_edition = sorted((case for case in cases if case["editions"] == 1), key=lambda c: c["respondents"])
     x = [case["respondents"] for case in one_edition]
     figure, axes = plt.subplots(figsize=(7, 4.5), dpi=120)
-    axes.loglog(x, [case["pipeline_s"] for case in one_edition], "o-", label="pipeline (landing, dbt, checks, publish)")
-    axes.loglog(x, [case["baseline_s"] for case in one_edition], "s--", label="baseline (one DuckDB SQL script)")
+    axes.loglog(
+        x,
+        [case["pipeline_s"] for case in one_edition],
+        "o-",
+        label="pipeline (landing, dbt, checks, publish)",
+    )
+    axes.loglog(
+        x, [case["baseline_s"] for case in one_edition], "s--", label="baseline (one DuckDB SQL script)"
+    )
     for case in cases:
         if case["editions"] > 1:
             axes.loglog([case["respondents"]], [case["pipeline_s"]], "D", label=f"pipeline, {case['case']}")

@@ -53,11 +53,26 @@ def generate(exports: Path, editions: list[str], respondents: int) -> None:
     for edition in editions:
         for seed, audience in enumerate(("business", "aanbieders"), 1):
             log(f"  generating {edition} {audience}: {respondents // 2:,} respondents")
-            result = measure([sys.executable, "-m", "orchestration.landing.generate", "export",
-                              "--edition", edition, "--audience", audience,
-                              "--respondents", str(respondents // 2), "--seed", str(seed),
-                              "--exact",  # the published marginals at every size: every case publishes
-                              "--out", str(exports)], cwd=REPO)
+            result = measure(
+                [
+                    sys.executable,
+                    "-m",
+                    "orchestration.landing.generate",
+                    "export",
+                    "--edition",
+                    edition,
+                    "--audience",
+                    audience,
+                    "--respondents",
+                    str(respondents // 2),
+                    "--seed",
+                    str(seed),
+                    "--exact",  # the published marginals at every size: every case publishes
+                    "--out",
+                    str(exports),
+                ],
+                cwd=REPO,
+            )
             if result.returncode:
                 raise SystemExit(f"generating {edition} {audience} failed")
     (exports / ".complete").touch()
@@ -75,8 +90,9 @@ def run_pipeline_in(run_dir: Path, exports: Path, job: str = "build_warehouse") 
     memory, and the seconds per stage that bench.pipeline_once reports."""
     env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     env.pop("DAGSTER_HOME", None)
-    result = measure([sys.executable, "-m", "bench.pipeline_once", str(run_dir), str(exports), job],
-                     env=env, cwd=REPO)
+    result = measure(
+        [sys.executable, "-m", "bench.pipeline_once", str(run_dir), str(exports), job], env=env, cwd=REPO
+    )
     lines = [line for line in result.stdout.splitlines() if line.startswith("BENCH ")]
     outcome = json.loads(lines[-1][6:]) if lines else {"success": False, "stages": {}}
     if result.returncode or not outcome["success"]:
@@ -88,8 +104,10 @@ def run_baseline(out: Path, exports: Path, pipeline_warehouse: Path | None = Non
     """One measured baseline run; its shares must equal those of the pipeline's warehouse
     built from the same exports (when there is one), or the ratio would mean nothing."""
     out.unlink(missing_ok=True)
-    result = measure([sys.executable, str(BENCH / "baseline.py"), str(out),
-                      *map(str, sorted(exports.glob("*.csv")))], cwd=REPO)
+    result = measure(
+        [sys.executable, str(BENCH / "baseline.py"), str(out), *map(str, sorted(exports.glob("*.csv")))],
+        cwd=REPO,
+    )
     if result.returncode:
         raise SystemExit("baseline failed")
     if pipeline_warehouse is not None and pipeline_warehouse.exists():
@@ -122,17 +140,23 @@ def bench_case(name: str, workdir: Path, repeats: int) -> dict:
                 for stage in STAGES:
                     stages[stage].append(stage_seconds.get(stage, float("nan")))
             else:
-                result = run_baseline(workdir / "baseline.duckdb", exports,
-                                      workdir / "runs" / name / "warehouse.duckdb")
+                result = run_baseline(
+                    workdir / "baseline.duckdb", exports, workdir / "runs" / name / "warehouse.duckdb"
+                )
                 baseline.append(result.seconds)
                 base_peaks.append(result.peak_mb)
             log(f"  {which} run {repeat + 1}: {result.seconds:.1f} s, peak {result.peak_mb:.0f} MB")
     return {
-        "case": name, "editions": len(editions), "respondents": len(editions) * respondents,
-        "pipeline_s": median(pipeline), "baseline_s": median(baseline),
+        "case": name,
+        "editions": len(editions),
+        "respondents": len(editions) * respondents,
+        "pipeline_s": median(pipeline),
+        "baseline_s": median(baseline),
         "stages_s": {stage: median(values) for stage, values in stages.items()},
-        "pipeline_peak_mb": max(peaks), "baseline_peak_mb": max(base_peaks),
-        "pipeline_runs_s": pipeline, "baseline_runs_s": baseline,
+        "pipeline_peak_mb": max(peaks),
+        "baseline_peak_mb": max(base_peaks),
+        "pipeline_runs_s": pipeline,
+        "baseline_runs_s": baseline,
     }
 
 
@@ -174,21 +198,38 @@ def bench_incremental(workdir: Path, repeats: int) -> dict:
         rebuild, _ = run_pipeline(workdir / "runs" / "full11", all11)
         full.append(rebuild.seconds)
         log(f"  full rebuild of 11 editions, run {repeat + 1}: {rebuild.seconds:.1f} s")
-    return {"incremental_s": median(incremental), "full_rebuild_s": median(full),
-            "ratio": median(incremental) / median(full), "incremental_runs_s": incremental,
-            "full_runs_s": full,
-            "incremental_stages_s": {stage: median(values) for stage, values in stages.items()}}
+    return {
+        "incremental_s": median(incremental),
+        "full_rebuild_s": median(full),
+        "ratio": median(incremental) / median(full),
+        "incremental_runs_s": incremental,
+        "full_runs_s": full,
+        "incremental_stages_s": {stage: median(values) for stage, values in stages.items()},
+    }
 
 
 def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor() or "unknown CPU")
-    memory_kb = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
-                         if line.startswith("MemTotal")))
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor() or "unknown CPU",
+    )
+    memory_kb = int(
+        next(
+            line.split()[1]
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        )
+    )
     import duckdb
 
-    return (f"{os.cpu_count()} cores ({cpu}), {memory_kb / 2**20:.0f} GiB RAM, {platform.system()} "
-            f"{platform.release()}, Python {platform.python_version()}, DuckDB {duckdb.__version__}")
+    return (
+        f"{os.cpu_count()} cores ({cpu}), {memory_kb / 2**20:.0f} GiB RAM, {platform.system()} "
+        f"{platform.release()}, Python {platform.python_version()}, DuckDB {duckdb.__version__}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -197,8 +238,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cases", default=",".join(CASES))
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "tendensen-bench")
     parser.add_argument("--no-incremental", action="store_true")
-    parser.add_argument("--keep", action="store_true",
-                        help="keep the other cases of bench/results.json (re-run only --cases)")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the other cases of bench/results.json (re-run only --cases)"
+    )
     args = parser.parse_args(argv)
     if args.repeats < 3:
         parser.error("medians need at least 3 runs")

@@ -46,16 +46,21 @@ def log(message: str) -> None:
 
 
 def environment(warehouse: Path) -> dict[str, str]:
-    env = {**os.environ, "WAREHOUSE_PATH": str(warehouse), "DAGSTER_HOME": str(warehouse.parent / "dagster"),
-           "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    env = {
+        **os.environ,
+        "WAREHOUSE_PATH": str(warehouse),
+        "DAGSTER_HOME": str(warehouse.parent / "dagster"),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
     env.pop("TENDENSEN_WRITER_TOKEN", None)
     return env
 
 
 def time_make_run(env: dict[str, str]) -> float:
     started = time.monotonic()
-    done = subprocess.run(["make", "--no-print-directory", "run"], cwd=REPO, env=env,
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        ["make", "--no-print-directory", "run"], cwd=REPO, env=env, capture_output=True, text=True
+    )
     took = time.monotonic() - started
     if done.returncode:
         raise RuntimeError(f"make run failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
@@ -93,39 +98,49 @@ def measure(workdir: Path, repeats: int) -> dict:
     finally:
         stop_make_dev(server)
     make_run, ui_run = statistics.median(make_runs), statistics.median(ui_runs)
-    return {"measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "machine": f"{os.cpu_count()} cores, Python {platform.python_version()}",
-            "load_average_at_end": os.getloadavg()[0], "repeats": repeats,
-            "make_run_s": make_runs, "ui_run_s": ui_runs,
-            "make_run_median_s": make_run, "ui_run_median_s": ui_run, "ratio": ui_run / make_run}
+    return {
+        "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "machine": f"{os.cpu_count()} cores, Python {platform.python_version()}",
+        "load_average_at_end": os.getloadavg()[0],
+        "repeats": repeats,
+        "make_run_s": make_runs,
+        "ui_run_s": ui_runs,
+        "make_run_median_s": make_run,
+        "ui_run_median_s": ui_run,
+        "ratio": ui_run / make_run,
+    }
 
 
 def section(results: dict) -> str:
-    runs = ", ".join(f"{m:.1f}/{u:.1f} ({u / m:.2f})"
-                     for m, u in zip(results["make_run_s"], results["ui_run_s"], strict=True))
-    return "\n".join([
-        SECTION_TITLE,
-        "",
-        f"Measured by `python -m bench.ui_run` ({results['measured_at']}, {results['machine']}, "
-        f"load average {results['load_average_at_end']:.1f} at the end: other work shared the "
-        "machine, so compare the ratio rather than the seconds). On the synthetic 2021 demo "
-        "exports (landed once before the timed runs), alternately: `make run` as a command, and "
-        "`build_warehouse` launched through GraphQL against `make dev` as the UI's Launch button "
-        "does, timed from the call until the run is SUCCESS (queue, run worker start-up, steps).",
-        "",
-        "| | median s |",
-        "|---|---|",
-        f"| `make run` | {results['make_run_median_s']:.1f} |",
-        f"| UI-launched `build_warehouse` | {results['ui_run_median_s']:.1f} |",
-        f"| **ratio UI / `make run`** | **{results['ratio']:.2f}** |",
-        "",
-        f"Each pair (make run / UI, s, and its ratio): {runs}; with a busy machine the pairs "
-        "spread widely, the median ratio is the figure to compare. Before the jobs ran in-process "
-        "(orchestration/executor.py), a UI run took 86 s against 15-20 s for `make run` on "
-        "this machine: the multiprocess executor started a process per step that imported the "
-        "project again.",
-        "",
-    ])
+    runs = ", ".join(
+        f"{m:.1f}/{u:.1f} ({u / m:.2f})"
+        for m, u in zip(results["make_run_s"], results["ui_run_s"], strict=True)
+    )
+    return "\n".join(
+        [
+            SECTION_TITLE,
+            "",
+            f"Measured by `python -m bench.ui_run` ({results['measured_at']}, {results['machine']}, "
+            f"load average {results['load_average_at_end']:.1f} at the end: other work shared the "
+            "machine, so compare the ratio rather than the seconds). On the synthetic 2021 demo "
+            "exports (landed once before the timed runs), alternately: `make run` as a command, and "
+            "`build_warehouse` launched through GraphQL against `make dev` as the UI's Launch button "
+            "does, timed from the call until the run is SUCCESS (queue, run worker start-up, steps).",
+            "",
+            "| | median s |",
+            "|---|---|",
+            f"| `make run` | {results['make_run_median_s']:.1f} |",
+            f"| UI-launched `build_warehouse` | {results['ui_run_median_s']:.1f} |",
+            f"| **ratio UI / `make run`** | **{results['ratio']:.2f}** |",
+            "",
+            f"Each pair (make run / UI, s, and its ratio): {runs}; with a busy machine the pairs "
+            "spread widely, the median ratio is the figure to compare. Before the jobs ran in-process "
+            "(orchestration/executor.py), a UI run took 86 s against 15-20 s for `make run` on "
+            "this machine: the multiprocess executor started a process per step that imported the "
+            "project again.",
+            "",
+        ]
+    )
 
 
 def put_into_results(text: str, results_md: Path) -> None:
@@ -136,7 +151,7 @@ def put_into_results(text: str, results_md: Path) -> None:
         updated = current.rstrip("\n") + "\n\n" + text
     else:
         end = current.find("\n## ", start + len(SECTION_TITLE))
-        updated = current[:start] + text + (current[end + 1:] if end >= 0 else "")
+        updated = current[:start] + text + (current[end + 1 :] if end >= 0 else "")
     results_md.write_text(updated, encoding="utf-8")
 
 
@@ -144,8 +159,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--workdir", type=Path, default=None)
-    parser.add_argument("--from-json", type=Path, default=None,
-                        help="write the section from results printed by an earlier run")
+    parser.add_argument(
+        "--from-json",
+        type=Path,
+        default=None,
+        help="write the section from results printed by an earlier run",
+    )
     args = parser.parse_args(argv)
     if args.from_json:
         results = json.loads(args.from_json.read_text(encoding="utf-8"))

@@ -52,6 +52,7 @@ def prune_failed_build_folders(target: Path) -> None:
     purpose. Folders younger than an hour are never touched: a build of another warehouse
     (a test, a second `make run`) may be writing one right now.
     """
+
     def modified(folder: Path) -> float:
         try:
             return folder.stat().st_mtime
@@ -97,6 +98,7 @@ def warm_up_great_expectations() -> None:
     otherwise wait for; Python's import lock makes the checks' own import wait for this
     one rather than import twice.
     """
+
     def import_gx() -> None:
         import great_expectations  # noqa: F401
 
@@ -107,10 +109,13 @@ def refuse_partial_build_of_a_changed_project(fingerprint: str) -> None:
     """A partial build (add_landed_exports) on a project changed since the last full build
     would test new data against stale seeds and models: say what to run instead."""
     if last_full_build_fingerprint() != fingerprint:
-        raise dg.Failure(description=(
-            "The dbt project (models, macros, seeds) changed since this warehouse's last full "
-            "build, or it was never fully built: a partial build would use stale seeds and "
-            "models. Run the build_warehouse job (make run); the landing sensor does so itself."))
+        raise dg.Failure(
+            description=(
+                "The dbt project (models, macros, seeds) changed since this warehouse's last full "
+                "build, or it was never fully built: a partial build would use stale seeds and "
+                "models. Run the build_warehouse job (make run); the landing sensor does so itself."
+            )
+        )
 
 
 def prepare_data_folder(context: AssetExecutionContext) -> None:
@@ -152,12 +157,13 @@ audit_share_checks = dg.AssetSpec(
     key=["audit", "share_checks"],
     group_name="audit",
     description="Every Great Expectations check of every run (written by the share_checks "
-                "asset checks of marts/answer_shares; created by dbt's on-run-start hook).",
+    "asset checks of marts/answer_shares; created by dbt's on-run-start hook).",
 )
 
 
-@dbt_assets(manifest=tendensen_project.manifest_path, project=tendensen_project,
-            dagster_dbt_translator=LayerGroups())
+@dbt_assets(
+    manifest=tendensen_project.manifest_path, project=tendensen_project, dagster_dbt_translator=LayerGroups()
+)
 def tendensen_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource):
     """`dbt build`: seeds, models and their tests in dependency order (all of them, or the
     subset a job selected: dagster-dbt passes it to dbt as `--select`)."""
@@ -174,9 +180,12 @@ def tendensen_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource):
     # dbt unit tests check the SQL, not the data: they run in `make test`
     # (tests/test_dbt_unit_tests.py), not on every production build.
     warm_up_great_expectations()
-    invocation = dbt.cli(["build", "--vars", dbt_vars, "--exclude-resource-type", "unit_test"],
-                         context=context, raise_on_error=False,
-                         target_path=build_target_path(context))
+    invocation = dbt.cli(
+        ["build", "--vars", dbt_vars, "--exclude-resource-type", "unit_test"],
+        context=context,
+        raise_on_error=False,
+        target_path=build_target_path(context),
+    )
     yield from invocation.stream()
     # dagster-dbt gives each invocation its own target folder; keep the test results
     # beside the warehouse so `make run` can report them.

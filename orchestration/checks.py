@@ -41,15 +41,19 @@ def share_checks(context: AssetCheckExecutionContext):
     rows = run_share_checks(warehouse_path(), run_id=context.run.run_id, docs_dir=docs_dir, rules=rules)
     context.log.info(f"Recorded {len(rows)} checked groups in audit.share_checks; data docs in {docs_dir}")
     status = record_validation(serving_path().parent, rows, context.run.run_id, datetime.now(timezone.utc))
-    context.log.info(f"Validation {status['status']}, publish {status['publish']}: "
-                     f"{serving_path().parent / STATUS_JSON}")
+    context.log.info(
+        f"Validation {status['status']}, publish {status['publish']}: {serving_path().parent / STATUS_JSON}"
+    )
     for rule in rules:
         rule_rows = rows[rows["rule"] == rule.name]
         failures = unacknowledged_failures(rule_rows)
         acknowledged = rule_rows[~rule_rows["passed"] & rule_rows["acknowledged"]]
-        listed = [describe_group(row) + (f" ({row.note})" if row.note else "")
-                  + (f" -> {hint}" if (hint := acknowledgement_hint(row)) else "")
-                  for row in failures.head(MAX_LISTED_FAILURES).itertuples()]
+        listed = [
+            describe_group(row)
+            + (f" ({row.note})" if row.note else "")
+            + (f" -> {hint}" if (hint := acknowledgement_hint(row)) else "")
+            for row in failures.head(MAX_LISTED_FAILURES).itertuples()
+        ]
         yield dg.AssetCheckResult(
             check_name=rule.name,
             asset_key=ANSWER_SHARES,
@@ -57,7 +61,8 @@ def share_checks(context: AssetCheckExecutionContext):
             severity=dg.AssetCheckSeverity.ERROR,
             description=(
                 f"{len(failures)} unacknowledged failing group(s): " + "; ".join(listed)
-                if listed else f"{len(rule_rows)} groups checked, none fails unacknowledged"
+                if listed
+                else f"{len(rule_rows)} groups checked, none fails unacknowledged"
             ),
             metadata={
                 "groups_checked": len(rule_rows),

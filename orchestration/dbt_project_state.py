@@ -38,10 +38,15 @@ def dbt_project_fingerprint(root: Path = REPO_ROOT) -> str:
 
 def record_full_build(fingerprint: str) -> None:
     """Remember that the warehouse was fully built from the project with this fingerprint."""
-    replace_atomically(full_build_record_path(), json.dumps({
-        "dbt_project_fingerprint": fingerprint,
-        "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-    }))
+    replace_atomically(
+        full_build_record_path(),
+        json.dumps(
+            {
+                "dbt_project_fingerprint": fingerprint,
+                "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            }
+        ),
+    )
 
 
 def last_full_build_fingerprint() -> str | None:

@@ -127,10 +127,12 @@ def warehouse_damage(path: Path) -> str | None:
         text = str(error)
         if "lock" in text.lower():
             return None
-        return (f"The warehouse {path} cannot be opened: it is damaged ({text.splitlines()[0]}). "
-                f"It holds nothing that cannot be rebuilt from the seeds and data/landed except "
-                f"the history of audit.share_checks: run `{REBUILD_COMMAND}` (moves it aside to "
-                f"{path.name}.damaged-<time> and builds it again).")
+        return (
+            f"The warehouse {path} cannot be opened: it is damaged ({text.splitlines()[0]}). "
+            f"It holds nothing that cannot be rebuilt from the seeds and data/landed except "
+            f"the history of audit.share_checks: run `{REBUILD_COMMAND}` (moves it aside to "
+            f"{path.name}.damaged-<time> and builds it again)."
+        )
     con.close()
     return None
 

@@ -31,8 +31,10 @@ PATTERNS = {
     "IBAN": r"\b[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]){11,30}\b",
     # international (+32 470 12 34 56, 0031 6 ...) or Belgian/Dutch national (0470 12 34 56,
     # 02/123.45.67, 0612345678)
-    "phone number": (r"(?:\+|\b00)[1-9][0-9 ()./-]{7,}[0-9]"
-                     r"|\b0[1-9][0-9]{0,3}[ /.-]?[0-9]{2,3}[ .-]?[0-9]{2}[ .-]?[0-9]{2}\b"),
+    "phone number": (
+        r"(?:\+|\b00)[1-9][0-9 ()./-]{7,}[0-9]"
+        r"|\b0[1-9][0-9]{0,3}[ /.-]?[0-9]{2,3}[ .-]?[0-9]{2}[ .-]?[0-9]{2}\b"
+    ),
 }
 # Columns that must hold a sha256 (hex): anything else there is a value that was not hashed.
 HASH_COLUMNS = ("respondent_key", "export_id")
@@ -59,21 +61,27 @@ def personal_data_found(landed: Path, exports: list[Path] | tuple[Path, ...] = (
                     continue
                 values = _distinct(con, file, column)
                 text_values[f"{where}, column {column}"] = values
-                found += [f"{where}, column {column}: {count} value(s) that look like {_article(kind)}"
-                          for kind, count in _pattern_counts(values).items()]
+                found += [
+                    f"{where}, column {column}: {count} value(s) that look like {_article(kind)}"
+                    for kind, count in _pattern_counts(values).items()
+                ]
     log = landed / "landing_log.csv"
     if log.exists():
         for number, line in enumerate(log.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
             text_values[f"landing_log.csv, line {number}"] = {line}
-            found += [f"landing_log.csv, line {number}: looks like it holds {_article(kind)}"
-                      for kind in _pattern_counts({line})]
+            found += [
+                f"landing_log.csv, line {number}: looks like it holds {_article(kind)}"
+                for kind in _pattern_counts({line})
+            ]
     names = export_names(exports)
     if names:
         for location, values in text_values.items():
             count = sum(1 for value in values if phrases(value) & names)
             if count:
-                found.append(f"{location}: {count} value(s) holding a name of the exports' "
-                             "First Name / Last Name columns")
+                found.append(
+                    f"{location}: {count} value(s) holding a name of the exports' "
+                    "First Name / Last Name columns"
+                )
     return found
 
 
@@ -86,8 +94,12 @@ def landed_files(landed: Path) -> list[Path]:
 
 
 def text_columns(con: duckdb.DuckDBPyConnection, file: Path) -> list[str]:
-    return [name for (name,) in con.execute(
-        "select name from parquet_schema(?) where type = 'BYTE_ARRAY'", [str(file)]).fetchall()]
+    return [
+        name
+        for (name,) in con.execute(
+            "select name from parquet_schema(?) where type = 'BYTE_ARRAY'", [str(file)]
+        ).fetchall()
+    ]
 
 
 def _quoted(column: str) -> str:
@@ -97,14 +109,21 @@ def _quoted(column: str) -> str:
 def _not_hashes(con: duckdb.DuckDBPyConnection, file: Path, where: str, column: str) -> list[str]:
     (count,) = con.execute(
         f"select count(distinct {_quoted(column)}) from read_parquet(?) "
-        f"where not regexp_full_match({_quoted(column)}, ?)", [str(file), HASH]).fetchone()
+        f"where not regexp_full_match({_quoted(column)}, ?)",
+        [str(file), HASH],
+    ).fetchone()
     return [f"{where}, column {column}: {count} value(s) that are not a sha256 hash"] if count else []
 
 
 def _distinct(con: duckdb.DuckDBPyConnection, file: Path, column: str) -> set[str]:
-    return {value for (value,) in con.execute(
-        f"select distinct {_quoted(column)}::varchar from read_parquet(?) "
-        f"where {_quoted(column)} is not null", [str(file)]).fetchall()}
+    return {
+        value
+        for (value,) in con.execute(
+            f"select distinct {_quoted(column)}::varchar from read_parquet(?) "
+            f"where {_quoted(column)} is not null",
+            [str(file)],
+        ).fetchall()
+    }
 
 
 def _pattern_counts(values: set[str]) -> dict[str, int]:
@@ -125,8 +144,11 @@ def words(text: str) -> list[str]:
 def phrases(text: str) -> set[str]:
     """Every run of 1 to NAME_WORDS_AT_MOST consecutive words of `text`, lower case."""
     tokens = words(text)
-    return {" ".join(tokens[i:i + n]) for n in range(1, NAME_WORDS_AT_MOST + 1)
-            for i in range(len(tokens) - n + 1)}
+    return {
+        " ".join(tokens[i : i + n])
+        for n in range(1, NAME_WORDS_AT_MOST + 1)
+        for i in range(len(tokens) - n + 1)
+    }
 
 
 def export_names(exports) -> set[str]:
@@ -160,7 +182,8 @@ def _name_cells(export: Path) -> list[tuple[str | None, str | None]]:
                     f"select distinct #{first}, #{last} from read_csv(?, header = false, skip = 2, "
                     "all_varchar = true, delim = ',', quote = '\"', escape = '\"', "
                     "strict_mode = false, ignore_errors = true, null_padding = true, encoding = ?)",
-                    [str(export), encoding]).fetchall()
+                    [str(export), encoding],
+                ).fetchall()
         except duckdb.Error:
             continue
     return []

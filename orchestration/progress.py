@@ -18,8 +18,16 @@ def _to_stderr(line: str) -> None:
 class Progress:
     """`label: 250,000 of 1,000,000 rows (25%), 41,000 rows/s`."""
 
-    def __init__(self, label: str, total: int, *, unit: str = "rows", every_seconds: float = 5.0,
-                 say: Callable[[str], None] = _to_stderr, clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        label: str,
+        total: int,
+        *,
+        unit: str = "rows",
+        every_seconds: float = 5.0,
+        say: Callable[[str], None] = _to_stderr,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         self.label, self.total, self.unit = label, total, unit
         self.every_seconds, self.say, self.clock = every_seconds, say, clock
         self.started = self.last = clock()
@@ -27,8 +35,10 @@ class Progress:
     def line(self, done: int) -> str:
         elapsed = max(self.clock() - self.started, 1e-9)
         share = f" ({100 * done / self.total:.0f}%)" if self.total else ""
-        return (f"{self.label}: {done:,} of {self.total:,} {self.unit}{share}, "
-                f"{done / elapsed:,.0f} {self.unit}/s")
+        return (
+            f"{self.label}: {done:,} of {self.total:,} {self.unit}{share}, "
+            f"{done / elapsed:,.0f} {self.unit}/s"
+        )
 
     def update(self, done: int) -> None:
         now = self.clock()

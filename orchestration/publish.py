@@ -92,8 +92,9 @@ def public_relations(con: duckdb.DuckDBPyConnection, catalog: str) -> list[tuple
     ).fetchall()
 
 
-def publish(warehouse: Path, serving: Path, parquet_root: Path,
-            versions_min_age_s: float = PARQUET_VERSION_MIN_AGE_S) -> Published:
+def publish(
+    warehouse: Path, serving: Path, parquet_root: Path, versions_min_age_s: float = PARQUET_VERSION_MIN_AGE_S
+) -> Published:
     """Snapshot the public schemas of `warehouse` into `serving` and Parquet, all or nothing.
 
     Views are materialised as tables: the serving copy must depend on no other file (dbt's
@@ -114,12 +115,23 @@ def publish(warehouse: Path, serving: Path, parquet_root: Path,
         raise
     _record_published(serving, reusable=not _mostly_free(serving))
     _swap_current(parquet_root, version, versions_min_age_s)
-    return Published(serving, current, snapshot.row_counts, snapshot.landings_written,
-                     snapshot.landings_linked, snapshot.serving_updated)
+    return Published(
+        serving,
+        current,
+        snapshot.row_counts,
+        snapshot.landings_written,
+        snapshot.landings_linked,
+        snapshot.serving_updated,
+    )
 
 
-def _write_snapshot(warehouse: Path, staged: Path, parquet_version: Path,
-                    previous_version: Path | None, previous_serving: Path | None) -> _Snapshot:
+def _write_snapshot(
+    warehouse: Path,
+    staged: Path,
+    parquet_version: Path,
+    previous_version: Path | None,
+    previous_serving: Path | None,
+) -> _Snapshot:
     """Write the Parquet version and the staged serving copy; start the latter from
     `previous_serving` when there is one, so that unchanged respondent rows are not copied again."""
     parquet_version.mkdir(parents=True)
@@ -128,11 +140,14 @@ def _write_snapshot(warehouse: Path, staged: Path, parquet_version: Path,
     # Bounded like dbt's connection (profiles.yml): a million-respondent fact is copied in
     # pieces that spill to disk, not in memory. The storage version applies to a file the
     # connection creates (a copied one already has it: see _previous_serving).
-    con = duckdb.connect(str(staged), config={
-        "memory_limit": os.environ.get("DUCKDB_MEMORY_LIMIT", "1GB"),
-        "preserve_insertion_order": False,
-        "storage_compatibility_version": SERVING_STORAGE_VERSION,
-    })
+    con = duckdb.connect(
+        str(staged),
+        config={
+            "memory_limit": os.environ.get("DUCKDB_MEMORY_LIMIT", "1GB"),
+            "preserve_insertion_order": False,
+            "storage_compatibility_version": SERVING_STORAGE_VERSION,
+        },
+    )
     try:
         con.execute(f"attach {literal(str(warehouse))} as source (read_only)")
         (catalog,) = con.execute("select current_database()").fetchone()
@@ -145,8 +160,9 @@ def _write_snapshot(warehouse: Path, staged: Path, parquet_version: Path,
             landings = _landings(con, "source", schema, name) if schema == "marts" else []
             if landings:
                 folder = parquet_version / name
-                written = _publish_landings(con, relation, landings, folder,
-                                            previous_version / name if previous_version else None)
+                written = _publish_landings(
+                    con, relation, landings, folder, previous_version / name if previous_version else None
+                )
                 snapshot.landings_written += written
                 snapshot.landings_linked += len(landings) - written
                 _update_respondent_table(con, catalog, schema, name, landings)
@@ -157,7 +173,8 @@ def _write_snapshot(warehouse: Path, staged: Path, parquet_version: Path,
                     target = parquet_version / f"{name}.parquet"
                     con.execute(f"copy {relation} to {literal(str(target))} (format parquet)")
             snapshot.row_counts[f"{schema}.{name}"] = con.execute(
-                f"select count(*) from {relation}").fetchone()[0]
+                f"select count(*) from {relation}"
+            ).fetchone()[0]
         con.execute("detach source")
         con.execute("checkpoint")
     finally:
@@ -172,19 +189,23 @@ def _drop_all_but(con: duckdb.DuckDBPyConnection, catalog: str, keep: set[tuple[
     relations = con.execute(
         "select schema_name, table_name, 'table' from duckdb_tables() where database_name = ? "
         "union all select schema_name, view_name, 'view' from duckdb_views() "
-        "where database_name = ? and not internal", [catalog, catalog]).fetchall()
+        "where database_name = ? and not internal",
+        [catalog, catalog],
+    ).fetchall()
     for schema, name, kind in relations:
         if kind == "view" or (schema, name) not in keep:
             con.execute(f'drop {kind} "{schema}"."{name}"')
-    schemas = con.execute("select schema_name from duckdb_schemas() where database_name = ? "
-                          "and not internal", [catalog]).fetchall()
+    schemas = con.execute(
+        "select schema_name from duckdb_schemas() where database_name = ? and not internal", [catalog]
+    ).fetchall()
     for (schema,) in schemas:
         if schema not in PUBLIC_SCHEMAS and schema != "main":
             con.execute(f'drop schema "{schema}" cascade')
 
 
-def _update_respondent_table(con: duckdb.DuckDBPyConnection, catalog: str, schema: str, name: str,
-                             landings: list[_Landing]) -> None:
+def _update_respondent_table(
+    con: duckdb.DuckDBPyConnection, catalog: str, schema: str, name: str, landings: list[_Landing]
+) -> None:
     """Make the serving copy's respondent-grain table hold exactly `landings`' rows.
 
     A table copied from the previous serving copy with the same columns keeps the rows of
@@ -204,8 +225,10 @@ def _update_respondent_table(con: duckdb.DuckDBPyConnection, catalog: str, schem
             con.execute(f"delete from {relation} where landing_id = ?", [landing.landing_id])
     for landing in landings:
         if landing.file_name not in unchanged:
-            con.execute(f"insert into {relation} select * from source.{relation} where landing_id = ?",
-                        [landing.landing_id])
+            con.execute(
+                f"insert into {relation} select * from source.{relation} where landing_id = ?",
+                [landing.landing_id],
+            )
 
 
 @dataclass(frozen=True)
@@ -239,14 +262,22 @@ def _landings(con: duckdb.DuckDBPyConnection, catalog: str, schema: str, name: s
     ).fetchall()
     signature = repr(columns)
     return [
-        _Landing(landing_id, hashlib.sha256(
-            f"{landing_id}|{loaded_at}|{count}|{signature}".encode()).hexdigest()[:24] + ".parquet")
+        _Landing(
+            landing_id,
+            hashlib.sha256(f"{landing_id}|{loaded_at}|{count}|{signature}".encode()).hexdigest()[:24]
+            + ".parquet",
+        )
         for landing_id, loaded_at, count in rows
     ]
 
 
-def _publish_landings(con: duckdb.DuckDBPyConnection, relation: str, landings: list[_Landing],
-                      folder: Path, previous_folder: Path | None) -> int:
+def _publish_landings(
+    con: duckdb.DuckDBPyConnection,
+    relation: str,
+    landings: list[_Landing],
+    folder: Path,
+    previous_folder: Path | None,
+) -> int:
     """One Parquet file per landing in `folder`; unchanged ones hard-linked. Returns how many were written."""
     folder.mkdir(parents=True)
     written = 0

@@ -23,8 +23,9 @@ def main() -> int:
         with hold_writer_lock("`make rebuild` (build_warehouse)", say=lambda line: print(line, flush=True)):
             aside = set_aside(path)
             if aside is not None:
-                print(f"Moved the warehouse aside to {aside}; building it again from the seeds and "
-                      "data/landed.")
+                print(
+                    f"Moved the warehouse aside to {aside}; building it again from the seeds and data/landed."
+                )
             return run.build_and_report(path)
     except WarehouseBusy as busy:
         print(f"\n{busy}", file=sys.stderr)

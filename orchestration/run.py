@@ -53,7 +53,8 @@ def print_checks_summary(path: Path, run_id: str) -> None:
             print(f"    -> {hint}")
     acknowledged = failing[failing["acknowledged"]].fillna({"source_locator": "", "source_report": ""})
     by_group = acknowledged.groupby(
-        ["rule", "edition_id", "audience", "question_id", "source_locator", "source_report"], sort=False).size()
+        ["rule", "edition_id", "audience", "question_id", "source_locator", "source_report"], sort=False
+    ).size()
     for (rule, edition, audience, question, locator, report), count in by_group.items():
         where = locator or report  # where the group is printed ('Figuur 7', 'tekst: conclusie 2')
         extra = f" ({count} rows)" if count > 1 else ""
@@ -70,9 +71,11 @@ def print_validation_status() -> None:
     status = read_status(folder)
     if status is None:
         return
-    print(f"  Validation status for BI tools: {folder / STATUS_JSON} (and {STATUS_CSV}): "
-          f"{status['status']}, publish {status['publish']}, "
-          f"{status['failed_unacknowledged']} unacknowledged failing check(s)")
+    print(
+        f"  Validation status for BI tools: {folder / STATUS_JSON} (and {STATUS_CSV}): "
+        f"{status['status']}, publish {status['publish']}, "
+        f"{status['failed_unacknowledged']} unacknowledged failing check(s)"
+    )
 
 
 def print_failure_reasons(result) -> None:
@@ -116,11 +119,13 @@ def print_how_to_query() -> None:
     serving = serving_path()
     print("\nQuery the serving copy (read-only, never blocks a build):")
     print(f"  duckdb -readonly {serving}")
-    print(f"  python: import duckdb; duckdb.connect({str(serving)!r}, read_only=True).sql(\"\"\"")
+    print(f'  python: import duckdb; duckdb.connect({str(serving)!r}, read_only=True).sql("""')
     print("  " + EXAMPLE_QUERY.replace("\n", "\n  ") + '""").show()')
     print(f"  SQLAlchemy / BI tools: duckdb:///{serving}?access_mode=read_only")
-    print(f"  Any client with DuckDB 1.4 or later (1.x or 2.x) opens it; {serving.parent}/ stands alone:"
-          " copy or mount it anywhere (README: Querying the warehouse).")
+    print(
+        f"  Any client with DuckDB 1.4 or later (1.x or 2.x) opens it; {serving.parent}/ stands alone:"
+        " copy or mount it anywhere (README: Querying the warehouse)."
+    )
 
 
 def dagster_instance():
@@ -164,10 +169,14 @@ def build_and_report(path: Path) -> int:
     log.parent.mkdir(parents=True, exist_ok=True)
     log.write_text("", encoding="utf-8")  # this run's log only
     print(f"Building the warehouse at {path} (full log: {log}) ...", flush=True)
-    with dagster_instance() as instance, log.open("a", encoding="utf-8") as log_file, \
-            contextlib.redirect_stdout(DbtProgress(log_file, sys.stdout)):
+    with (
+        dagster_instance() as instance,
+        log.open("a", encoding="utf-8") as log_file,
+        contextlib.redirect_stdout(DbtProgress(log_file, sys.stdout)),
+    ):
         result = defs.resolve_job_def("build_warehouse").execute_in_process(
-            run_config=run_config(log), instance=instance, raise_on_error=False)
+            run_config=run_config(log), instance=instance, raise_on_error=False
+        )
     print(f"Full log of the run: {log}")
     published = any(
         event.is_step_materialization and event.asset_key == SERVING for event in result.all_events

@@ -56,8 +56,12 @@ class StageLines(logging.Formatter):
             return f"  [{stage}] started"
         if kind in STEP_EVENTS:
             took = time.monotonic() - self._started.get(step, time.monotonic())
-            word = {"STEP_SUCCESS": "done", "STEP_FAILURE": "FAILED", "STEP_SKIPPED": "skipped",
-                    "STEP_UP_FOR_RETRY": "will be retried"}[kind]
+            word = {
+                "STEP_SUCCESS": "done",
+                "STEP_FAILURE": "FAILED",
+                "STEP_SKIPPED": "skipped",
+                "STEP_UP_FOR_RETRY": "will be retried",
+            }[kind]
             return f"  [{stage}] {word}" + (f" in {took:.1f} s" if kind != "STEP_SKIPPED" else "")
         message = meta.get("orig_message") or record.getMessage()
         return f"  [{stage}] {message}".replace("\n", "\n  ")
@@ -117,13 +121,19 @@ class DbtProgress(io.TextIOBase):
         now = time.monotonic()
         if quarter > self._shown_quarter or now - self._shown_at >= self.EVERY_SECONDS:
             self._shown_quarter, self._shown_at = quarter, now
-            print(f"  [dbt build] {done}/{total} nodes ({100 * done // total}%), "
-                  f"{now - self._started:.1f} s", file=self._terminal, flush=True)
+            print(
+                f"  [dbt build] {done}/{total} nodes ({100 * done // total}%), {now - self._started:.1f} s",
+                file=self._terminal,
+                flush=True,
+            )
 
 
 @dg.logger(
-    config_schema={"log_file": dg.Field(str, is_required=False,
-                                        description="Where the full DEBUG log goes (default: log_path()).")},
+    config_schema={
+        "log_file": dg.Field(
+            str, is_required=False, description="Where the full DEBUG log goes (default: log_path())."
+        )
+    },
     description="`make run`: stage lines in the terminal, the full log in a file.",
 )
 def make_run_logger(init_context: dg.InitLoggerContext) -> logging.Logger:

@@ -44,7 +44,8 @@ def already_landed(path: Path) -> bool:
     with duckdb.connect() as con:
         return con.execute(
             "select count(*) > 0 from read_parquet(?) where export_id = ?",
-            [str(respondents / "*.parquet"), export_id]).fetchone()[0]
+            [str(respondents / "*.parquet"), export_id],
+        ).fetchone()[0]
 
 
 def sha256_of(path: Path) -> str:
@@ -83,8 +84,12 @@ def landing_sensor(context: dg.SensorEvaluationContext):
     changed = [name for name in changed if name not in landed]
     context.update_cursor(json.dumps(current, sort_keys=True))
     if not changed:
-        return dg.SkipReason("no new or changed export in the landing folder"
-                             + (f" ({', '.join(landed)}: landed already)" if landed else ""))
-    return dg.RunRequest(run_key=json.dumps({name: current[name] for name in changed}, sort_keys=True),
-                         job_name=job_for_new_exports().name,
-                         tags={"tendensen/exports": ", ".join(changed)[:200]})
+        return dg.SkipReason(
+            "no new or changed export in the landing folder"
+            + (f" ({', '.join(landed)}: landed already)" if landed else "")
+        )
+    return dg.RunRequest(
+        run_key=json.dumps({name: current[name] for name in changed}, sort_keys=True),
+        job_name=job_for_new_exports().name,
+        tags={"tendensen/exports": ", ".join(changed)[:200]},
+    )

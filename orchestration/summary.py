@@ -40,19 +40,26 @@ def landing_summary(exports: list[dict], notes: list[str]) -> str:
     """The landing in a few lines: files per action, rows quarantined, and every held or
     rejected export with its reason (`exports`, `notes`: the landing asset's metadata)."""
     actions = Counter(export["action"] for export in exports)
-    quarantined = [export for export in exports
-                   if export["quarantined"] and export["action"] in ("landed", "replaced", "unchanged")]
+    quarantined = [
+        export
+        for export in exports
+        if export["quarantined"] and export["action"] in ("landed", "replaced", "unchanged")
+    ]
     rows = sum(export["quarantined"] for export in quarantined)
-    lines = ["Landing (data/landing -> data/landed):",
-             f"  {len(exports)} export file(s): "
-             + ", ".join(f"{actions[action]} {action}" for action in LANDING_ACTIONS)
-             + f"; {rows} respondent row(s) quarantined"]
+    lines = [
+        "Landing (data/landing -> data/landed):",
+        f"  {len(exports)} export file(s): "
+        + ", ".join(f"{actions[action]} {action}" for action in LANDING_ACTIONS)
+        + f"; {rows} respondent row(s) quarantined",
+    ]
     for export in exports:
         if export["action"] in ("held", "rejected"):
             lines.append(f"  {export['action'].upper()}: {export.get('outcome') or export['file']}")
     for export in quarantined:
-        lines.append(f"  quarantined: {export['file']}: {export['quarantined']} of "
-                     f"{export['respondents'] + export['quarantined']} rows "
-                     "(staging.stg_responses__quarantine)")
+        lines.append(
+            f"  quarantined: {export['file']}: {export['quarantined']} of "
+            f"{export['respondents'] + export['quarantined']} rows "
+            "(staging.stg_responses__quarantine)"
+        )
     lines += [f"  note: {note}" for note in notes]
     return "\n".join(lines)

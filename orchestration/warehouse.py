@@ -46,6 +46,5 @@ def table_row_counts(schema: str, path: Path | None = None) -> dict[str, int]:
             ).fetchall()
         ]
         return {
-            name: con.execute(f'select count(*) from "{schema}"."{name}"').fetchone()[0]
-            for name in tables
+            name: con.execute(f'select count(*) from "{schema}"."{name}"').fetchone()[0] for name in tables
         }

@@ -104,7 +104,8 @@ def busy_message(holder: Holder, warehouse: Path, waited: float) -> str:
         f"writer at a time, so this one stopped{waited_text}. Wait for that build to finish "
         f"(see the Dagster UI's Runs page, or `ps -p {holder.pid}`) and start this again, or "
         f"set {WAIT_SECONDS_VARIABLE} to wait longer. To read the data meanwhile, open the "
-        f"serving copy read-only: it never blocks a build.")
+        f"serving copy read-only: it never blocks a build."
+    )
 
 
 def _say(message: str) -> None:
@@ -115,8 +116,9 @@ _held: dict[Path, Holder] = {}  # locks this process holds: taking one again is 
 
 
 @contextmanager
-def hold_writer_lock(what: str, *, warehouse: Path | None = None, wait: float | None = None,
-                     say: Callable[[str], None] = _say) -> Iterator[Holder]:
+def hold_writer_lock(
+    what: str, *, warehouse: Path | None = None, wait: float | None = None, say: Callable[[str], None] = _say
+) -> Iterator[Holder]:
     """Be the warehouse's one writer for the duration of the block.
 
     Waits (saying so through `say`, then every 30 s) while another process writes, at most
@@ -133,8 +135,12 @@ def hold_writer_lock(what: str, *, warehouse: Path | None = None, wait: float | 
     handle = path.open("a+", encoding="utf-8")
     try:
         _acquire(handle, warehouse, limit, say)
-        holder = Holder(pid=os.getpid(), what=what, token=uuid.uuid4().hex,
-                        since=datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds"))
+        holder = Holder(
+            pid=os.getpid(),
+            what=what,
+            token=uuid.uuid4().hex,
+            since=datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds"),
+        )
         handle.seek(0)
         handle.truncate()
         handle.write(json.dumps(holder.__dict__))
@@ -170,8 +176,10 @@ def _acquire(handle, warehouse: Path, limit: float, say: Callable[[str], None]) 
         if waited >= limit:
             raise WarehouseBusy(busy_message(holder, warehouse, waited)) from None
         if announced_at is None or time.monotonic() - announced_at >= ANNOUNCE_EVERY_SECONDS:
-            say(f"Waiting for {holder.describe()}, which is writing the warehouse {warehouse} "
-                f"(one writer at a time; waiting up to {limit:.0f} s, {waited:.0f} s so far) ...")
+            say(
+                f"Waiting for {holder.describe()}, which is writing the warehouse {warehouse} "
+                f"(one writer at a time; waiting up to {limit:.0f} s, {waited:.0f} s so far) ..."
+            )
             announced_at = time.monotonic()
         time.sleep(POLL_SECONDS)
 

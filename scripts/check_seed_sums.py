@@ -23,6 +23,7 @@ Report (informational only, published numbers are never corrected):
 
 Usage: python scripts/check_seed_sums.py [path/to/seeds]
 """
+
 import csv
 import os
 import re
@@ -56,13 +57,17 @@ def source_locator_problem(source_figure, source_locator):
     source_figure repeats the figure number exactly when the locator is a figure."""
     locator = (source_locator or "").strip()
     if not locator:
-        return ("source_locator is empty: say where the number is printed "
-                "('Figuur 7', 'Tabel 2', 'p. 14', 'tekst: conclusie 2', 'persbericht')")
+        return (
+            "source_locator is empty: say where the number is printed "
+            "('Figuur 7', 'Tabel 2', 'p. 14', 'tekst: conclusie 2', 'persbericht')"
+        )
     figure = FIGURE_LOCATOR.fullmatch(locator)
     if source_figure and not figure:
         return f"source_figure={source_figure!r} but source_locator={locator!r} (expected 'Figuur {source_figure}')"
     if figure and figure.group(1) != source_figure:
-        return f"source_locator={locator!r} but source_figure={source_figure!r} (expected {figure.group(1)!r})"
+        return (
+            f"source_locator={locator!r} but source_figure={source_figure!r} (expected {figure.group(1)!r})"
+        )
     return None
 
 
@@ -177,13 +182,23 @@ for i, r in enumerate(shares, start=2):
 # is_partial describes a whole distribution: one value per group and place of publication.
 completeness = defaultdict(set)
 for r in shares:
-    completeness[(r["edition_id"], r["audience"], r["question_id"], r["item_id"],
-                  r["source_document_id"], r.get("source_locator", ""))].add(r["is_partial"])
+    completeness[
+        (
+            r["edition_id"],
+            r["audience"],
+            r["question_id"],
+            r["item_id"],
+            r["source_document_id"],
+            r.get("source_locator", ""),
+        )
+    ].add(r["is_partial"])
 for (ed, aud, q, item, doc, locator), values in completeness.items():
     if len(values) > 1:
-        err(f"published_shares: edition {ed}, audience {aud}, question {q}"
+        err(
+            f"published_shares: edition {ed}, audience {aud}, question {q}"
             f"{', item ' + item if item else ''} ({doc}, {locator}) mixes is_partial=true and "
-            f"false: a distribution is either complete or partial")
+            f"false: a distribution is either complete or partial"
+        )
 
 for i, r in enumerate(anomalies, start=2):
     where = f"acknowledged_anomalies line {i}"
@@ -207,15 +222,19 @@ for r in shares:
     groups.setdefault(key, []).append(r)
 
 print(f"seeds: {os.path.normpath(SEEDS)}")
-print(f"published_shares rows: {len(shares)}  (complete distributions: "
-      f"{sum(r['is_partial'] == 'false' for r in shares)}, partial: "
-      f"{sum(r['is_partial'] == 'true' for r in shares)}; from a figure: "
-      f"{sum(bool(r['source_figure']) for r in shares)}, elsewhere: "
-      f"{sum(not r['source_figure'] for r in shares)})")
+print(
+    f"published_shares rows: {len(shares)}  (complete distributions: "
+    f"{sum(r['is_partial'] == 'false' for r in shares)}, partial: "
+    f"{sum(r['is_partial'] == 'true' for r in shares)}; from a figure: "
+    f"{sum(bool(r['source_figure']) for r in shares)}, elsewhere: "
+    f"{sum(not r['source_figure'] for r in shares)})"
+)
 print(f"groups (edition, audience, question, item): {len(groups)}")
 print()
 print("== plain options per group (subtotals excluded) ==")
-print(f"{'edition':8} {'audience':10} {'question':34} {'item':28} {'type':16} {'where':>10} {'n':>3} {'sum':>7}  partial")
+print(
+    f"{'edition':8} {'audience':10} {'question':34} {'item':28} {'type':16} {'where':>10} {'n':>3} {'sum':>7}  partial"
+)
 for (ed, aud, q, item), rows in groups.items():
     plain = [r for r in rows if opt.get((q, r["option_id"]), {}).get("is_subtotal") != "true"]
     s = sum(float(r["pct"]) for r in plain)
@@ -224,8 +243,10 @@ for (ed, aud, q, item), rows in groups.items():
     qt = qtype.get(q, "?")
     if qt == "multi_choice":
         qt = "multi_choice(3)"
-    print(f"{ed:8} {aud:10} {q:34} {item or '-':28} {qt:16} {'; '.join(where):>10} "
-          f"{len(plain):>3} {fmt(s):>7}  {partial}")
+    print(
+        f"{ed:8} {aud:10} {q:34} {item or '-':28} {qt:16} {'; '.join(where):>10} "
+        f"{len(plain):>3} {fmt(s):>7}  {partial}"
+    )
 
 print()
 print("== subtotals vs sum of their parts ==")
@@ -246,8 +267,10 @@ for (ed, aud, q, _item), rows in groups.items():
         parts_txt = " + ".join(f"{p}={fmt(by_opt[p])}" for p in present)
         missing = [p for p in part_ids if p not in by_opt]
         miss_txt = f" (missing parts: {', '.join(missing)})" if missing else ""
-        print(f"{ed:8} {aud:10} {q:26} {sub_id:32} published {fmt(by_opt[sub_id]):>4} | "
-              f"parts {fmt(psum):>4} [{parts_txt}]{miss_txt}  {status}")
+        print(
+            f"{ed:8} {aud:10} {q:26} {sub_id:32} published {fmt(by_opt[sub_id]):>4} | "
+            f"parts {fmt(psum):>4} [{parts_txt}]{miss_txt}  {status}"
+        )
 if not any_sub:
     print("(none)")
 
@@ -259,4 +282,6 @@ if errors:
     for e in errors:
         print("ERROR:", e)
     sys.exit(1)
-print("referential checks: OK (all editions, audiences, sources, questions, items, options known; no duplicate grain)")
+print(
+    "referential checks: OK (all editions, audiences, sources, questions, items, options known; no duplicate grain)"
+)

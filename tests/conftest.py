@@ -21,7 +21,8 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 # The respondent salt lives in the home folder by default (orchestration.settings.salt_path):
 # tests never touch it; every pipeline of the session (and its subprocesses) uses this one.
 os.environ["TENDENSEN_SALT_FILE"] = str(
-    Path(tempfile.mkdtemp(prefix="tendensen-test-salt-")) / "respondent_salt")
+    Path(tempfile.mkdtemp(prefix="tendensen-test-salt-")) / "respondent_salt"
+)
 
 
 # Fixtures that build or copy a warehouse: a test using one (directly or through another
@@ -29,10 +30,21 @@ os.environ["TENDENSEN_SALT_FILE"] = str(
 PIPELINE_FIXTURES = {"built_warehouse", "dbt_project_copy"}
 # Modules whose tests run dbt, Dagster, `make` or the pipeline without those fixtures.
 PIPELINE_MODULES = {
-    "test_adding_an_edition", "test_dagster_ui", "test_dbt_project_state", "test_dbt_resource",
-    "test_dbt_unit_tests", "test_faults", "test_incremental", "test_incremental_by_export",
-    "test_landing_assets", "test_landing_integrity", "test_only_rows_this_run_loaded",
-    "test_privacy_pipeline", "test_serving", "test_share_checks_pipeline", "test_writer_lock",
+    "test_adding_an_edition",
+    "test_dagster_ui",
+    "test_dbt_project_state",
+    "test_dbt_resource",
+    "test_dbt_unit_tests",
+    "test_faults",
+    "test_incremental",
+    "test_incremental_by_export",
+    "test_landing_assets",
+    "test_landing_integrity",
+    "test_only_rows_this_run_loaded",
+    "test_privacy_pipeline",
+    "test_serving",
+    "test_share_checks_pipeline",
+    "test_writer_lock",
 }
 
 
@@ -43,8 +55,10 @@ def fast_loop(config) -> bool:
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        if (PIPELINE_FIXTURES & set(getattr(item, "fixturenames", ()))
-                or item.module.__name__.rsplit(".", 1)[-1] in PIPELINE_MODULES):
+        if (
+            PIPELINE_FIXTURES & set(getattr(item, "fixturenames", ()))
+            or item.module.__name__.rsplit(".", 1)[-1] in PIPELINE_MODULES
+        ):
             item.add_marker(pytest.mark.pipeline)
 
 
@@ -58,8 +72,11 @@ def pytest_sessionstart(session):
         return
 
     dbt = Path(sys.executable).parent / "dbt"
-    subprocess.run([str(dbt), "parse", "--quiet", "--project-dir", str(REPO_ROOT),
-                    "--profiles-dir", str(REPO_ROOT)], check=True, cwd=REPO_ROOT)
+    subprocess.run(
+        [str(dbt), "parse", "--quiet", "--project-dir", str(REPO_ROOT), "--profiles-dir", str(REPO_ROOT)],
+        check=True,
+        cwd=REPO_ROOT,
+    )
 
 
 @dataclass
@@ -84,11 +101,12 @@ class Build:
 # the editions they cover (`edition_id in ({PINNED_EDITIONS})`).
 PINNED_DOCUMENTS = ("til_2021", "til_2025_commentary")
 REPORT_2021 = "Tendensen in Leren 2021"  # source_report of til_2021
-PINNED_EDITIONS = ("select distinct edition_id from marts.fct_answer_shares "
-                   f"where source_document_id in {PINNED_DOCUMENTS}")
+PINNED_EDITIONS = (
+    f"select distinct edition_id from marts.fct_answer_shares where source_document_id in {PINNED_DOCUMENTS}"
+)
 
 
-def pinned_editions(build: "Build") -> set[str]:
+def pinned_editions(build: Build) -> set[str]:
     return {edition for (edition,) in build.rows(PINNED_EDITIONS)}
 
 
@@ -133,7 +151,21 @@ def run_dbt(root: Path, command: str, *select: str) -> subprocess.CompletedProce
     env = {**os.environ, "WAREHOUSE_PATH": str(data / "warehouse.duckdb")}
     executable = Path(sys.executable).parent / "tendensen-dbt"
     return subprocess.run(
-        [str(executable), command, "--select", *select,
-         "--project-dir", str(root / "project"), "--profiles-dir", str(root / "project"),
-         "--target-path", str(root / "target"), "--log-path", str(root / "logs")],
-        capture_output=True, text=True, env=env)
+        [
+            str(executable),
+            command,
+            "--select",
+            *select,
+            "--project-dir",
+            str(root / "project"),
+            "--profiles-dir",
+            str(root / "project"),
+            "--target-path",
+            str(root / "target"),
+            "--log-path",
+            str(root / "logs"),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+    )

@@ -36,16 +36,25 @@ SYNTHETIC_EDITION = {
         ["2099", "Tendensen in Leren 2099 (SYNTHETISCH voorbeeld)"],
     ],
     "seeds/codebook/source_documents.csv": [
-        ["synthetic_til_2099", REPORT_2099,
-         "SYNTHETIC: a fictitious report invented for the worked example of README § Adding an "
-         "edition (tests/test_adding_an_edition.py); none of its numbers was ever published."],
+        [
+            "synthetic_til_2099",
+            REPORT_2099,
+            "SYNTHETIC: a fictitious report invented for the worked example of README § Adding an "
+            "edition (tests/test_adding_an_edition.py); none of its numbers was ever published.",
+        ],
     ],
     "seeds/codebook/topics.csv": [
         ["synthetic_budget", "", "Synthetisch thema: budgetten (voorbeeld)"],
     ],
     "seeds/codebook/questions.csv": [
-        [NEW_QUESTION, "Hoe evolueert het L&D-budget volgend jaar? (synthetisch)", "single_choice", "",
-         "synthetic_budget", "synthetisch voorbeeld; alleen in de tekst, p. 4"],
+        [
+            NEW_QUESTION,
+            "Hoe evolueert het L&D-budget volgend jaar? (synthetisch)",
+            "single_choice",
+            "",
+            "synthetic_budget",
+            "synthetisch voorbeeld; alleen in de tekst, p. 4",
+        ],
     ],
     "seeds/codebook/options.csv": [
         [NEW_QUESTION, "stijgt", "Het budget stijgt", "1", "false", ""],
@@ -54,30 +63,118 @@ SYNTHETIC_EDITION = {
     ],
     "seeds/codebook/label_variants.csv": [
         ["question", NEW_QUESTION, "", "", "nl", "Hoe evolueert het L&D-budget volgend jaar? (synthetisch)"],
-        ["question", NEW_QUESTION, "", "", "fr", "Comment évolue le budget L&D l'an prochain ? (synthétique)"],
+        [
+            "question",
+            NEW_QUESTION,
+            "",
+            "",
+            "fr",
+            "Comment évolue le budget L&D l'an prochain ? (synthétique)",
+        ],
         ["option", NEW_QUESTION, "", "stijgt", "nl", "Het budget stijgt"],
         ["option", NEW_QUESTION, "", "stijgt", "fr", "Le budget augmente"],
     ],
     "seeds/published/published_shares.csv": [
         # edition, audience, question, item, option, pct, is_partial, document, figure, locator, note
         # 1. a full figure, both audiences (plain options add to 100, subtotals match their parts)
-        *[["2099", audience, "ld_technology_use", "", option, pct, "false", "synthetic_til_2099", "3",
-           "Figuur 3", "synthetisch"]
-          for audience, values in (("business", (2, 8, 10, 30, 60, 90)), ("aanbieders", (1, 4, 5, 35, 60, 95)))
-          for option, pct in zip(("neen_zeker_niet", "neen_eerder_niet", "subtotaal_neen",
-                                  "ja_eerder_wel", "ja_zeker_wel", "subtotaal_ja"), values, strict=True)],
+        *[
+            [
+                "2099",
+                audience,
+                "ld_technology_use",
+                "",
+                option,
+                pct,
+                "false",
+                "synthetic_til_2099",
+                "3",
+                "Figuur 3",
+                "synthetisch",
+            ]
+            for audience, values in (
+                ("business", (2, 8, 10, 30, 60, 90)),
+                ("aanbieders", (1, 4, 5, 35, 60, 95)),
+            )
+            for option, pct in zip(
+                (
+                    "neen_zeker_niet",
+                    "neen_eerder_niet",
+                    "subtotaal_neen",
+                    "ja_eerder_wel",
+                    "ja_zeker_wel",
+                    "subtotaal_ja",
+                ),
+                values,
+                strict=True,
+            )
+        ],
         # 2. a complete distribution quoted in the text, no figure: 48 + 35 + 20 = 103
-        ["2099", "business", NEW_QUESTION, "", "stijgt", "48", "false", "synthetic_til_2099", "", "tekst: p. 4",
-         "synthetisch; '48% ziet het budget stijgen, 35% gelijk blijven en 20% dalen'"],
-        ["2099", "business", NEW_QUESTION, "", "blijft_gelijk", "35", "false", "synthetic_til_2099", "",
-         "tekst: p. 4", "synthetisch"],
-        ["2099", "business", NEW_QUESTION, "", "daalt", "20", "false", "synthetic_til_2099", "", "tekst: p. 4",
-         "synthetisch"],
+        [
+            "2099",
+            "business",
+            NEW_QUESTION,
+            "",
+            "stijgt",
+            "48",
+            "false",
+            "synthetic_til_2099",
+            "",
+            "tekst: p. 4",
+            "synthetisch; '48% ziet het budget stijgen, 35% gelijk blijven en 20% dalen'",
+        ],
+        [
+            "2099",
+            "business",
+            NEW_QUESTION,
+            "",
+            "blijft_gelijk",
+            "35",
+            "false",
+            "synthetic_til_2099",
+            "",
+            "tekst: p. 4",
+            "synthetisch",
+        ],
+        [
+            "2099",
+            "business",
+            NEW_QUESTION,
+            "",
+            "daalt",
+            "20",
+            "false",
+            "synthetic_til_2099",
+            "",
+            "tekst: p. 4",
+            "synthetisch",
+        ],
         # 3. a partial pair quoted in the text: the other options are not published
-        ["2099", "business", "ld_spend_per_person", "", "minder_dan_250", "60", "true", "synthetic_til_2099", "",
-         "tekst: p. 6", "synthetisch"],
-        ["2099", "business", "ld_spend_per_person", "", "tussen_250_750", "55", "true", "synthetic_til_2099", "",
-         "tekst: p. 6", "synthetisch"],
+        [
+            "2099",
+            "business",
+            "ld_spend_per_person",
+            "",
+            "minder_dan_250",
+            "60",
+            "true",
+            "synthetic_til_2099",
+            "",
+            "tekst: p. 6",
+            "synthetisch",
+        ],
+        [
+            "2099",
+            "business",
+            "ld_spend_per_person",
+            "",
+            "tussen_250_750",
+            "55",
+            "true",
+            "synthetic_til_2099",
+            "",
+            "tekst: p. 6",
+            "synthetisch",
+        ],
     ],
     "seeds/published/respondent_counts.csv": [
         ["2099", "business", "200", "synthetic_til_2099", "synthetisch"],
@@ -102,8 +199,11 @@ def seeds_and_downstream(rows_by_file: dict[str, list[list[str]]]) -> list[str]:
 
 
 def check_seeds(project: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(project / "scripts" / "check_seed_sums.py"), str(project / "seeds")],
-                          capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, str(project / "scripts" / "check_seed_sums.py"), str(project / "seeds")],
+        capture_output=True,
+        text=True,
+    )
 
 
 def validate(data: Path, run_id: str):
@@ -133,13 +233,19 @@ def edition_2099(built_warehouse, tmp_path_factory):
     # `built_warehouse`'s, built and tested from the same inputs.
     steps["build"] = run_dbt(root, "build", *seeds_and_downstream(SYNTHETIC_EDITION))
     steps["first"] = validate(root / "data", "synthetic-run-1")
-    steps["first_status_file"] = json.loads((root / "data" / "serving" / "validation_status.json").read_text("utf-8"))
+    steps["first_status_file"] = json.loads(
+        (root / "data" / "serving" / "validation_status.json").read_text("utf-8")
+    )
     # the failure message's row, with the reason filled in, is what the user adds
     (failing,) = steps["first"][2]["failing_checks"]
-    row = failing["acknowledgement_row"].replace(
-        "<why the report really prints it so, with its page or figure>",
-        "Synthetisch voorbeeld: p. 4 citeert 48 + 35 + 20 = 103. Zo gepubliceerd.").replace(
-        "<your name>", "tendensen tests")
+    row = (
+        failing["acknowledgement_row"]
+        .replace(
+            "<why the report really prints it so, with its page or figure>",
+            "Synthetisch voorbeeld: p. 4 citeert 48 + 35 + 20 = 103. Zo gepubliceerd.",
+        )
+        .replace("<your name>", "tendensen tests")
+    )
     steps["acknowledgement_row"] = row
     with (project / "seeds" / "audit" / "acknowledged_anomalies.csv").open("a", encoding="utf-8") as handle:
         handle.write(row + "\n")
@@ -165,15 +271,23 @@ def test_the_bad_sum_of_the_text_distribution_blocks_the_publish(edition_2099, b
 
     rows, failures, status = edition_2099["first"]
     (failure,) = list(failures.itertuples())
-    assert (failure.rule, failure.edition_id, failure.audience, failure.question_id, failure.observed,
-            failure.lower_bound, failure.upper_bound) == (
-        "single_choice_sums_to_100", "2099", "business", NEW_QUESTION, 103.0, 98.5, 101.5)
+    assert (
+        failure.rule,
+        failure.edition_id,
+        failure.audience,
+        failure.question_id,
+        failure.observed,
+        failure.lower_bound,
+        failure.upper_bound,
+    ) == ("single_choice_sums_to_100", "2099", "business", NEW_QUESTION, 103.0, 98.5, 101.5)
     assert describe_group(failure) == (
         f"edition 2099, audience business, question {NEW_QUESTION}, tekst: p. 4 of {REPORT_2099}: "
-        "observed 103, allowed [98.5, 101.5]")
+        "observed 103, allowed [98.5, 101.5]"
+    )
     assert acknowledgement_hint(failure, today="2099-01-01").endswith(
         f"seeds/audit/acknowledged_anomalies.csv the row: single_choice_sums_to_100,2099,business,{NEW_QUESTION},,"
-        '"<why the report really prints it so, with its page or figure>",<your name>,2099-01-01')
+        '"<why the report really prints it so, with its page or figure>",<your name>,2099-01-01'
+    )
     # what a BI user sees beside the serving copy: publish blocked, and why
     assert edition_2099["first_status_file"] == status
     assert (status["status"], status["publish"]) == ("failed", "blocked")
@@ -197,7 +311,10 @@ def test_the_acknowledged_sum_no_longer_blocks(edition_2099):
     assert failures.empty and (status["status"], status["publish"]) == ("passed", "allowed")
     (acknowledged,) = list(rows[(rows["edition_id"] == "2099") & ~rows["passed"]].itertuples())
     assert acknowledged.acknowledged and acknowledged.question_id == NEW_QUESTION
-    assert f"acknowledged by tendensen tests on {date.today().isoformat()}: Synthetisch voorbeeld" in acknowledged.note
+    assert (
+        f"acknowledged by tendensen tests on {date.today().isoformat()}: Synthetisch voorbeeld"
+        in acknowledged.note
+    )
 
 
 TRENDS_2099 = """
@@ -216,7 +333,9 @@ def test_trends_and_z_tests_against_2021(edition_2099):
     assert len(rows) == 8
     assert {row[2] for row in rows} == {"2021"}
     assert {(row[0], row[5], row[6], row[7]) for row in rows} == {
-        ("aanbieders", 142, 150, "respondent_total"), ("business", 173, 200, "respondent_total")}
+        ("aanbieders", 142, 150, "respondent_total"),
+        ("business", 173, 200, "respondent_total"),
+    }
     assert all(row[9] is not None and row[10] is not None for row in rows)
     by_answer = {(row[0], row[1]): row for row in rows}
     # Business 'Ja, eerder wel' 26% of 173 -> 30% of 200: +4 points, not significant
@@ -226,5 +345,6 @@ def test_trends_and_z_tests_against_2021(edition_2099):
     assert by_answer[("aanbieders", "Neen, eerder niet")][13] is True
     # the text distribution's locator reaches the trends mart; its base is the Business total
     (located,) = edition_2099["warehouse"].rows(
-        f"select distinct source_locator, n_base from marts.answer_trends where question_id = '{NEW_QUESTION}'")
+        f"select distinct source_locator, n_base from marts.answer_trends where question_id = '{NEW_QUESTION}'"
+    )
     assert located == ("tekst: p. 4", 200)

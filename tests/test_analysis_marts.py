@@ -31,6 +31,7 @@ ZWAKKER = "komen we als organisatie / L&D-afdeling zwakker uit de crisis."
 
 # --- statistics macros ------------------------------------------------------------------
 
+
 def render(sql: str) -> str:
     """`sql` with the analysis macros available, rendered as dbt would (plain Jinja)."""
     definitions = "".join((MACROS / name).read_text(encoding="utf-8") for name in STATISTICS_MACROS)
@@ -47,7 +48,8 @@ def evaluate(sql: str, params: list | None = None) -> list[tuple]:
 
 def test_normal_cdf_matches_exact_values_to_1e_6():
     rows = evaluate(
-        "select x, {{ normal_cdf('x') }} from (select i / 100.0 as x from range(-1000, 1001) as r(i))")
+        "select x, {{ normal_cdf('x') }} from (select i / 100.0 as x from range(-1000, 1001) as r(i))"
+    )
     assert len(rows) == 2001
     worst = max(abs(phi - 0.5 * math.erfc(-float(x) / math.sqrt(2))) for x, phi in rows)
     assert worst < 1e-6
@@ -55,8 +57,10 @@ def test_normal_cdf_matches_exact_values_to_1e_6():
 
 
 def test_normal_cdf_textbook_values():
-    (row,) = evaluate("select {{ normal_cdf('0') }}, {{ normal_cdf('1.959963984540054') }}, "
-                      "{{ normal_cdf('-1.6448536269514722') }}, {{ normal_cdf('null') }}")
+    (row,) = evaluate(
+        "select {{ normal_cdf('0') }}, {{ normal_cdf('1.959963984540054') }}, "
+        "{{ normal_cdf('-1.6448536269514722') }}, {{ normal_cdf('null') }}"
+    )
     assert row[0] == pytest.approx(0.5, abs=1e-6)
     assert row[1] == pytest.approx(0.975, abs=1e-6)
     assert row[2] == pytest.approx(0.05, abs=1e-6)
@@ -64,14 +68,18 @@ def test_normal_cdf_textbook_values():
 
 
 def test_two_sided_p_value_keeps_relative_precision_in_the_tail():
-    rows = evaluate("select z, {{ normal_two_sided_p_value('z') }} "
-                    "from (select i / 10.0 as z from range(-200, 201) as r(i))")
+    rows = evaluate(
+        "select z, {{ normal_two_sided_p_value('z') }} "
+        "from (select i / 10.0 as z from range(-200, 201) as r(i))"
+    )
     for z, p in rows:
         exact = math.erfc(abs(float(z)) / math.sqrt(2))
         assert abs(p - exact) < 1e-6
         assert abs(p - exact) <= 1.2e-7 * exact, z  # no cancellation to 0 for large |z|
-    (row,) = evaluate("select {{ normal_two_sided_p_value('1.96') }}, "
-                      "{{ normal_two_sided_p_value('-1.96') }}, {{ normal_two_sided_p_value('0') }}")
+    (row,) = evaluate(
+        "select {{ normal_two_sided_p_value('1.96') }}, "
+        "{{ normal_two_sided_p_value('-1.96') }}, {{ normal_two_sided_p_value('0') }}"
+    )
     assert row[0] == pytest.approx(0.04999579, abs=1e-7)
     assert row[1] == row[0]
     assert row[2] == pytest.approx(1.0, abs=1e-6)
@@ -123,14 +131,22 @@ def test_z_test_is_null_without_a_base():
 
 
 def test_edition_order_key_puts_yearly_before_pulse():
-    rows = evaluate("select edition_id, {{ edition_order_key('y', 'm') }} as k from (values "
-                    "('2021', 2021, null), ('2020-04', 2020, 4), ('2020', 2020, null), "
-                    "('2020-03', 2020, 3), ('2019', 2019, null)) as e(edition_id, y, m) order by k")
-    assert rows == [("2019", 201900), ("2020", 202000), ("2020-03", 202003),
-                    ("2020-04", 202004), ("2021", 202100)]
+    rows = evaluate(
+        "select edition_id, {{ edition_order_key('y', 'm') }} as k from (values "
+        "('2021', 2021, null), ('2020-04', 2020, 4), ('2020', 2020, null), "
+        "('2020-03', 2020, 3), ('2019', 2019, null)) as e(edition_id, y, m) order by k"
+    )
+    assert rows == [
+        ("2019", 201900),
+        ("2020", 202000),
+        ("2020-03", 202003),
+        ("2020-04", 202004),
+        ("2021", 202100),
+    ]
 
 
 # --- answer_trends on the real build ---------------------------------------------------
+
 
 def test_the_pipeline_succeeded(built_warehouse):
     assert built_warehouse.result.success
@@ -150,56 +166,96 @@ def trend(built_warehouse, edition, audience, question_id, item_label, option_la
     return rows[0]
 
 
-@pytest.mark.parametrize("audience, item, option, before, after", [
-    # 'het aandeel business zonder L&D tech vaardigheden daalde van 36% naar 16%'
-    ("business", KENNIS, NEEN, 36, 16),
-    ("business", KENNIS, JA, 64, 84),
-    # 'De aanbieders zagen een daling van 46% naar 20%'
-    ("aanbieders", KENNIS, NEEN, 46, 20),
-    ("aanbieders", KENNIS, JA, 54, 80),
-    # business with limited means 'van bijna 6 op 10 naar 3 op 10'
-    ("business", TIJD, NEEN, 57, 30),
-    ("business", TIJD, JA, 43, 70),
-    ("aanbieders", TIJD, NEEN, 53, 42),
-    ("aanbieders", TIJD, JA, 47, 58),
-])
+@pytest.mark.parametrize(
+    "audience, item, option, before, after",
+    [
+        # 'het aandeel business zonder L&D tech vaardigheden daalde van 36% naar 16%'
+        ("business", KENNIS, NEEN, 36, 16),
+        ("business", KENNIS, JA, 64, 84),
+        # 'De aanbieders zagen een daling van 46% naar 20%'
+        ("aanbieders", KENNIS, NEEN, 46, 20),
+        ("aanbieders", KENNIS, JA, 54, 80),
+        # business with limited means 'van bijna 6 op 10 naar 3 op 10'
+        ("business", TIJD, NEEN, 57, 30),
+        ("business", TIJD, JA, 43, 70),
+        ("aanbieders", TIJD, NEEN, 53, 42),
+        ("aanbieders", TIJD, JA, 47, 58),
+    ],
+)
 def test_figure_8_change_2017_to_2021(built_warehouse, audience, item, option, before, after):
-    assert trend(built_warehouse, "2021", audience, "ld_tech_capability", item, option) == \
-        ("2017", before, after, after - before)
+    assert trend(built_warehouse, "2021", audience, "ld_tech_capability", item, option) == (
+        "2017",
+        before,
+        after,
+        after - before,
+    )
 
 
 def test_pulse_surveys_march_to_april_2020(built_warehouse):
     """'In maart 2020 was 46% van hen overtuigd dat de L&D crisis hen zwakker zou maken, in
     april was dat nog 26%' (providers); Business 6% (March) and 10% (April)."""
-    assert trend(built_warehouse, "2020-04", "aanbieders", "crisis_outcome", None, ZWAKKER) == \
-        ("2020-03", 46, 26, -20)
-    assert trend(built_warehouse, "2020-04", "business", "crisis_outcome", None, ZWAKKER) == \
-        ("2020-03", 6, 10, 4)
+    assert trend(built_warehouse, "2020-04", "aanbieders", "crisis_outcome", None, ZWAKKER) == (
+        "2020-03",
+        46,
+        26,
+        -20,
+    )
+    assert trend(built_warehouse, "2020-04", "business", "crisis_outcome", None, ZWAKKER) == (
+        "2020-03",
+        6,
+        10,
+        4,
+    )
     # Figure 4 (2021) follows the last pulse that quoted the number
-    assert trend(built_warehouse, "2021", "aanbieders", "crisis_outcome", None, ZWAKKER) == \
-        ("2020-04", 26, 9, -17)
-    assert trend(built_warehouse, "2020-03", "aanbieders", "crisis_outcome", None, ZWAKKER) == \
-        (None, None, 46, None)
+    assert trend(built_warehouse, "2021", "aanbieders", "crisis_outcome", None, ZWAKKER) == (
+        "2020-04",
+        26,
+        9,
+        -17,
+    )
+    assert trend(built_warehouse, "2020-03", "aanbieders", "crisis_outcome", None, ZWAKKER) == (
+        None,
+        None,
+        46,
+        None,
+    )
 
 
 def test_previous_edition_is_the_previous_one_with_a_share_not_the_previous_year(built_warehouse):
     # Figure 10: 2021 compares with 2019 (13 -> 27), 2019 with 2017 (12 -> 13)
     label = "Tussen € 750 en 1500 per persoon / jaar"
-    assert trend(built_warehouse, "2021", "business", "ld_spend_per_person", None, label) == \
-        ("2019", 13, 27, 14)
-    assert trend(built_warehouse, "2019", "business", "ld_spend_per_person", None, label) == \
-        ("2017", 12, 13, 1)
+    assert trend(built_warehouse, "2021", "business", "ld_spend_per_person", None, label) == (
+        "2019",
+        13,
+        27,
+        14,
+    )
+    assert trend(built_warehouse, "2019", "business", "ld_spend_per_person", None, label) == (
+        "2017",
+        12,
+        13,
+        1,
+    )
     # Figure 2, providers: 2015 -> 2021 with nothing in between
-    assert trend(built_warehouse, "2021", "aanbieders", "provider_org_fte", None,
-                 "1 (zelfstandige / ZZP)") == ("2015", 28, 17, -11)
+    assert trend(
+        built_warehouse, "2021", "aanbieders", "provider_org_fte", None, "1 (zelfstandige / ZZP)"
+    ) == ("2015", 28, 17, -11)
     # Figure 3: the yearly 2020 edition, not a 2020 pulse, precedes 2021
-    assert trend(built_warehouse, "2021", "business", "crisis_mainly_offered", None,
-                 "mogelijkheden") == ("2020", 63, 83, 20)
+    assert trend(built_warehouse, "2021", "business", "crisis_mainly_offered", None, "mogelijkheden") == (
+        "2020",
+        63,
+        83,
+        20,
+    )
 
 
 def test_editions_sort_yearly_before_the_pulses_of_its_year(built_warehouse):
-    order = [edition for edition, _ in built_warehouse.rows(
-        "select distinct edition_id, edition_order_key from marts.answer_trends order by edition_order_key")]
+    order = [
+        edition
+        for edition, _ in built_warehouse.rows(
+            "select distinct edition_id, edition_order_key from marts.answer_trends order by edition_order_key"
+        )
+    ]
     # the editions of the 2021 report and the 2025 commentary, in this order (a later edition
     # only adds to the list)
     known = ["2011", "2015", "2017", "2019", "2020", "2020-03", "2020-04", "2020-06", "2021", "2025"]
@@ -211,17 +267,26 @@ def test_published_shares_take_the_stated_respondent_total_as_base(built_warehou
     2021 shares get those bases, flagged as respondent totals. No earlier edition states one,
     so none of the 2021 report's changes is z-tested (a later edition stating its totals is:
     tests/test_adding_an_edition.py)."""
-    bases = set(built_warehouse.rows(
-        """
+    bases = set(
+        built_warehouse.rows(
+            """
         select edition_id, audience, n_base, n_base_kind from marts.answer_trends
         where source = 'published' and source_report = 'Tendensen in Leren 2021' and n_base is not null
-        """))
-    assert bases == {("2021", "business", 173, "respondent_total"),
-                     ("2021", "aanbieders", 142, "respondent_total"),
-                     ("2021", "alle", 315, "respondent_total")}
-    assert built_warehouse.scalar(
-        "select count(*) from marts.answer_trends where source = 'published' "
-        "and (n_base is null) <> (n_base_kind is null)") == 0
+        """
+        )
+    )
+    assert bases == {
+        ("2021", "business", 173, "respondent_total"),
+        ("2021", "aanbieders", 142, "respondent_total"),
+        ("2021", "alle", 315, "respondent_total"),
+    }
+    assert (
+        built_warehouse.scalar(
+            "select count(*) from marts.answer_trends where source = 'published' "
+            "and (n_base is null) <> (n_base_kind is null)"
+        )
+        == 0
+    )
     (row,) = built_warehouse.rows(
         """
         select count(change_points), count(previous_n_base), count(z_score), count(p_value),
@@ -270,8 +335,9 @@ def test_computed_shares_never_compare_with_published_ones(built_warehouse):
         ("responses", None, None, pytest.approx(100 * 28 / 173), 173, None, None),
     ]
     # wherever a previous edition exists, it is one of the same source
-    assert built_warehouse.scalar(
-        """
+    assert (
+        built_warehouse.scalar(
+            """
         select count(*) from marts.answer_trends as current
         where current.previous_edition_id is not null and not exists (
             select 1 from marts.answer_trends as previous
@@ -282,23 +348,34 @@ def test_computed_shares_never_compare_with_published_ones(built_warehouse):
               and previous.item_key is not distinct from current.item_key
               and previous.option_key = current.option_key)
         """
-    ) == 0
+        )
+        == 0
+    )
 
 
 def test_computed_shares_are_exact_fractions_of_their_base(built_warehouse):
     """pct = 100 x respondents choosing / n_base: exact decimals, not whole percentages."""
     rows = built_warehouse.rows(
-        "select pct, n_base from marts.answer_trends where source = 'responses' and pct is not null")
+        "select pct, n_base from marts.answer_trends where source = 'responses' and pct is not null"
+    )
     assert rows
     for pct, n_base in rows:
         chosen = pct * n_base / 100
         assert chosen == pytest.approx(round(chosen), abs=1e-9), (pct, n_base)
     # suppression: a computed share is null exactly where fewer than 10 respondents are behind it
-    assert built_warehouse.scalar(
-        "select count(*) from marts.answer_trends where source = 'responses' "
-        "and (pct is null) <> (n_base < 10)") == 0
-    assert built_warehouse.scalar(
-        "select count(*) from marts.answer_trends where source = 'published' and pct is null") == 0
+    assert (
+        built_warehouse.scalar(
+            "select count(*) from marts.answer_trends where source = 'responses' "
+            "and (pct is null) <> (n_base < 10)"
+        )
+        == 0
+    )
+    assert (
+        built_warehouse.scalar(
+            "select count(*) from marts.answer_trends where source = 'published' and pct is null"
+        )
+        == 0
+    )
 
 
 def test_every_share_is_in_answer_trends_subtotals_included(built_warehouse):
@@ -310,9 +387,14 @@ def test_every_share_is_in_answer_trends_subtotals_included(built_warehouse):
         "group by source order by source"
     )
     # Figure 5, 6 and 7 print subtotals: 4 + 2 + 4
-    assert built_warehouse.scalar(
-        "select count(*) from marts.answer_trends where is_subtotal and source = 'published' "
-        "and source_report = ?", [REPORT_2021]) == 10
+    assert (
+        built_warehouse.scalar(
+            "select count(*) from marts.answer_trends where is_subtotal and source = 'published' "
+            "and source_report = ?",
+            [REPORT_2021],
+        )
+        == 10
+    )
     # the exports compute the same subtotals from the respondents choosing any of their parts
     assert built_warehouse.rows(
         """
@@ -321,7 +403,8 @@ def test_every_share_is_in_answer_trends_subtotals_included(built_warehouse):
         from marts.answer_trends
         where is_subtotal and (source_report = ? or (source = 'responses' and edition_id = '2021'))
         group by all order by all
-        """, [REPORT_2021]
+        """,
+        [REPORT_2021],
     ) == [
         ("corona_adaptation_moment", "aanbieders", 2, 2),
         ("corona_adaptation_moment", "business", 2, 2),
@@ -346,8 +429,10 @@ def test_catalog_lists_spend_per_person_in_2017_2019_2021(built_warehouse):
         order by edition_order_key
         """
     )
-    assert rows == [(edition, "business", "published", 5, "10", "Tendensen in Leren 2021")
-                    for edition in ("2017", "2019", "2021")]
+    assert rows == [
+        (edition, "business", "published", 5, "10", "Tendensen in Leren 2021")
+        for edition in ("2017", "2019", "2021")
+    ]
 
 
 def test_catalog_lists_the_computed_source_for_2021_questions(built_warehouse):
@@ -363,20 +448,29 @@ def test_catalog_lists_the_computed_source_for_2021_questions(built_warehouse):
     ) == [("2021", "business", 5, None, False, True, BUSINESS_EXPORT)]
     # every 2021 question published for Business or Aanbieders is also computed from their
     # export, and only 2021 is computed
-    published = set(built_warehouse.rows(
-        "select question_id, audience from marts.question_catalog where source = 'published' "
-        "and edition_id = '2021' and audience in ('business', 'aanbieders')"))
-    computed = set(built_warehouse.rows(
-        "select question_id, audience from marts.question_catalog where source = 'responses'"))
+    published = set(
+        built_warehouse.rows(
+            "select question_id, audience from marts.question_catalog where source = 'published' "
+            "and edition_id = '2021' and audience in ('business', 'aanbieders')"
+        )
+    )
+    computed = set(
+        built_warehouse.rows(
+            "select question_id, audience from marts.question_catalog where source = 'responses'"
+        )
+    )
     assert len(published) == 34
     assert computed == published
     assert built_warehouse.rows(
         "select distinct edition_id, is_synthetic, has_prose_shares, source_figures "
         "from marts.question_catalog where source = 'responses'"
     ) == [("2021", True, False, None)]
-    assert {report for (report,) in built_warehouse.rows(
-        "select distinct source_report from marts.question_catalog where source = 'responses'")} == \
-        {BUSINESS_EXPORT, PROVIDERS_EXPORT}
+    assert {
+        report
+        for (report,) in built_warehouse.rows(
+            "select distinct source_report from marts.question_catalog where source = 'responses'"
+        )
+    } == {BUSINESS_EXPORT, PROVIDERS_EXPORT}
 
 
 def test_catalog_figures_and_prose(built_warehouse):
@@ -389,9 +483,12 @@ def test_catalog_figures_and_prose(built_warehouse):
         """
     )
     assert rows == [
-        ("2020-03", "aanbieders", None, True, 1), ("2020-03", "business", None, True, 1),
-        ("2020-04", "aanbieders", None, True, 1), ("2020-04", "business", None, True, 1),
-        ("2021", "aanbieders", "4", False, 2), ("2021", "business", "4", False, 2),
+        ("2020-03", "aanbieders", None, True, 1),
+        ("2020-03", "business", None, True, 1),
+        ("2020-04", "aanbieders", None, True, 1),
+        ("2020-04", "business", None, True, 1),
+        ("2021", "aanbieders", "4", False, 2),
+        ("2021", "business", "4", False, 2),
     ]
     # Figure 8: two items x two options; Figure 7: four options and two subtotals
     assert built_warehouse.rows(
@@ -409,23 +506,31 @@ def test_catalog_covers_every_share_group_with_the_codebook_wording(built_wareho
     assert built_warehouse.rows(
         "select source, sum(n_shares) from marts.question_catalog group by source order by source"
     ) == built_warehouse.rows(
-        "select source, count(*) from marts.answer_shares group by source order by source")
-    assert built_warehouse.scalar(
-        """
+        "select source, count(*) from marts.answer_shares group by source order by source"
+    )
+    assert (
+        built_warehouse.scalar(
+            """
         select count(*) from marts.question_catalog as catalog
         inner join marts.dim_question as questions using (question_id)
         where catalog.question_text is distinct from questions.question_text
         """
-    ) == 0
+        )
+        == 0
+    )
 
 
 # --- edition_summary -------------------------------------------------------------------
 
+
 def test_edition_summary_is_a_view(built_warehouse):
-    assert built_warehouse.scalar(
-        "select table_type from information_schema.tables "
-        "where table_schema = 'marts' and table_name = 'edition_summary'"
-    ) == "VIEW"
+    assert (
+        built_warehouse.scalar(
+            "select table_type from information_schema.tables "
+            "where table_schema = 'marts' and table_name = 'edition_summary'"
+        )
+        == "VIEW"
+    )
 
 
 def test_edition_summary_respondents_and_shares(built_warehouse):
@@ -454,7 +559,8 @@ def test_edition_summary_respondents_and_shares(built_warehouse):
     assert built_warehouse.rows(
         "select source, sum(n_shares) from marts.edition_summary group by source order by source"
     ) == built_warehouse.rows(
-        "select source, count(*) from marts.answer_shares group by source order by source")
+        "select source, count(*) from marts.answer_shares group by source order by source"
+    )
     # only 2021 has exports; editions without a stated respondent count have null, not 0
     assert built_warehouse.rows(
         "select distinct edition_id from marts.edition_summary where source = 'responses'"
@@ -468,36 +574,44 @@ def test_edition_summary_reports_the_latest_audit_run(built_warehouse):
     latest = built_warehouse.scalar("select arg_max(run_id, checked_at) from audit.share_checks")
     assert latest is not None, "the share checks did not record a run"
     # every row of the latest run counts once, for one source
-    expected = set(built_warehouse.rows(
-        """
+    expected = set(
+        built_warehouse.rows(
+            """
         select edition_id, audience, count(*)::integer, count(*) filter (where not passed)::integer,
                count(*) filter (where not passed and acknowledged)::integer
         from audit.share_checks where run_id = ? group by all
         """,
-        [latest],
-    ))
-    actual = set(built_warehouse.rows(
-        """
+            [latest],
+        )
+    )
+    actual = set(
+        built_warehouse.rows(
+            """
         select edition_id, audience, sum(checked_groups)::integer, sum(failed_groups)::integer,
                sum(acknowledged_groups)::integer
         from marts.edition_summary where checked_groups > 0 group by all
         """
-    ))
+        )
+    )
     assert actual == expected
-    assert {run for (run,) in built_warehouse.rows(
-        "select distinct audit_run_id from marts.edition_summary")} == {latest}
+    assert {
+        run for (run,) in built_warehouse.rows("select distinct audit_run_id from marts.edition_summary")
+    } == {latest}
 
     # Published: the groups of the reports' own numbers, as audit.share_checks has them for
     # the two reports (computed_matches_published names the report too, but counts for the
     # computed shares it checks).
-    assert set(built_warehouse.rows(
-        f"""
+    assert set(
+        built_warehouse.rows(
+            f"""
         select edition_id, audience, checked_groups, failed_groups, acknowledged_groups
         from marts.edition_summary where source = 'published' and checked_groups > 0
           and edition_id in ({PINNED_EDITIONS})
         """
-    )) == set(built_warehouse.rows(
-        """
+        )
+    ) == set(
+        built_warehouse.rows(
+            """
         select edition_id, audience, count(*)::integer, count(*) filter (where not passed)::integer,
                count(*) filter (where not passed and acknowledged)::integer
         from audit.share_checks
@@ -506,8 +620,9 @@ def test_edition_summary_reports_the_latest_audit_run(built_warehouse):
                                 'Tendensen in Leren 2025: realiteit boven ambitie (commentaar)')
         group by all
         """,
-        [latest],
-    ))
+            [latest],
+        )
+    )
     # The report's seven documented anomalies (seed acknowledged_anomalies) fail and are
     # acknowledged; nothing else of the published numbers fails.
     assert built_warehouse.rows(
@@ -523,16 +638,20 @@ def test_edition_summary_reports_the_latest_audit_run(built_warehouse):
     # Computed: the same sum, subtotal and range rules on the export's shares (all pass),
     # plus one computed_matches_published row per compared option. Those fail only where the
     # report's own numbers are inconsistent, and inherit the acknowledgement.
-    computed = {audience: rest for audience, *rest in built_warehouse.rows(
-        """
+    computed = {
+        audience: rest
+        for audience, *rest in built_warehouse.rows(
+            """
         select audience, checked_groups, failed_groups, acknowledged_groups,
                unacknowledged_failed_groups
         from marts.edition_summary where source = 'responses'
         """
-    )}
-    by_rule = {(audience, source_report == "Tendensen in Leren 2021"): (n, failed, acknowledged)
-               for audience, source_report, n, failed, acknowledged in built_warehouse.rows(
-        """
+        )
+    }
+    by_rule = {
+        (audience, source_report == "Tendensen in Leren 2021"): (n, failed, acknowledged)
+        for audience, source_report, n, failed, acknowledged in built_warehouse.rows(
+            """
         select audience, source_report, count(*)::integer,
                count(*) filter (where not passed)::integer,
                count(*) filter (where not passed and acknowledged)::integer
@@ -541,10 +660,11 @@ def test_edition_summary_reports_the_latest_audit_run(built_warehouse):
           and (rule = 'computed_matches_published' or source_report like 'SurveyMonkey-export%')
         group by all
         """,
-        [latest],
-    )}
-    assert by_rule[("business", False)] == (88, 0, 0)     # the export's own groups
-    assert by_rule[("business", True)] == (169, 27, 27)   # every published option compared
+            [latest],
+        )
+    }
+    assert by_rule[("business", False)] == (88, 0, 0)  # the export's own groups
+    assert by_rule[("business", True)] == (169, 27, 27)  # every published option compared
     assert by_rule[("aanbieders", False)] == (82, 0, 0)
     assert by_rule[("aanbieders", True)] == (150, 16, 16)
     assert computed == {"business": [257, 27, 27, 0], "aanbieders": [232, 16, 16, 0]}
@@ -581,12 +701,15 @@ def test_edition_summary_follows_a_newer_audit_run(built_warehouse, tmp_path):
 
 # --- per-family marts ------------------------------------------------------------------
 
+
 def test_family_marts_partition_answer_trends(built_warehouse):
     union = " union all ".join(f"select share_id from marts.{mart}" for mart in FAMILY_MARTS)
-    assert built_warehouse.scalar(f"select count(*) from ({union})") == \
-        built_warehouse.scalar("select count(*) from marts.answer_trends")
-    assert built_warehouse.scalar(f"select count(distinct share_id) from ({union})") == \
-        built_warehouse.scalar("select count(*) from marts.answer_trends")
+    assert built_warehouse.scalar(f"select count(*) from ({union})") == built_warehouse.scalar(
+        "select count(*) from marts.answer_trends"
+    )
+    assert built_warehouse.scalar(
+        f"select count(distinct share_id) from ({union})"
+    ) == built_warehouse.scalar("select count(*) from marts.answer_trends")
 
 
 def test_family_marts_keep_the_source(built_warehouse):
@@ -594,7 +717,8 @@ def test_family_marts_keep_the_source(built_warehouse):
     assert built_warehouse.rows(
         f"select source, count(*) from ({union}) group by source order by source"
     ) == built_warehouse.rows(
-        "select source, count(*) from marts.answer_trends group by source order by source")
+        "select source, count(*) from marts.answer_trends group by source order by source"
+    )
 
 
 def test_single_choice_subtotals_beside_parts_figure_5(built_warehouse):
@@ -668,8 +792,10 @@ def test_matrix_item_rank_figure_20(built_warehouse):
           and option_label = 'Wordt belangrijker als nu' and item_rank = 1
         order by source
         """
-    ) == [("published", "Talent Manager", 62),
-          ("responses", "Talent Manager", pytest.approx(100 * 107 / 173))]
+    ) == [
+        ("published", "Talent Manager", 62),
+        ("responses", "Talent Manager", pytest.approx(100 * 107 / 173)),
+    ]
 
 
 def test_mean_scores_2011(built_warehouse):

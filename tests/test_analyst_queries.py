@@ -34,7 +34,7 @@ def parse_queries(text: str) -> list[tuple[int, str, str]]:
     sections = []
     for index, heading in enumerate(headings):
         end = headings[index + 1].start() if index + 1 < len(headings) else len(text)
-        body = text[heading.end():end]
+        body = text[heading.end() : end]
         blocks = _SQL_BLOCK.findall(body)
         fences = len(_ANY_BLOCK.findall(body))
         if len(blocks) != 1 or fences != 2:
@@ -99,8 +99,10 @@ def test_business_2017_2021_biggest_moves_are_figure_8(built_warehouse):
     (-20) and limited means 'van bijna 6 op 10 naar 3 op 10' (57 -> 30, -27); Figure 10
     compares 2017 with 2021 directly (12 -> 27 for EUR 750-1500), not with 2019."""
     rows = query(built_warehouse, "Which answers moved most between 2017 and 2021")
-    moves = {(row["item_label"], row["option_label"]): (row["pct_2017"], row["pct_2021"],
-                                                        row["change_2017_2021"]) for row in rows}
+    moves = {
+        (row["item_label"], row["option_label"]): (row["pct_2017"], row["pct_2021"], row["change_2017_2021"])
+        for row in rows
+    }
     assert moves[("Kennis en kunde", "Neen, helemaal niet tot onvoldoende")] == (36, 16, -20)
     assert moves[("Tijd en budget", "Neen, helemaal niet tot onvoldoende")] == (57, 30, -27)
     assert moves[(None, "Tussen € 750 en 1500 per persoon / jaar")] == (12, 27, 15)
@@ -116,8 +118,11 @@ def test_questions_asked_in_three_editions(built_warehouse):
     pinned = pinned_editions(built_warehouse)
     editions = [(row["question_id"], [e for e in row["editions"].split(", ") if e in pinned]) for row in rows]
     # in the query's order: most editions first, then by question
-    assert [(question, ", ".join(listed)) for question, listed in sorted(editions, key=lambda q: (-len(q[1]), q[0]))
-            if len(listed) >= 3] == [
+    assert [
+        (question, ", ".join(listed))
+        for question, listed in sorted(editions, key=lambda q: (-len(q[1]), q[0]))
+        if len(listed) >= 3
+    ] == [
         ("crisis_outcome", "2020-03, 2020-04, 2021"),
         ("ld_spend_per_person", "2017, 2019, 2021"),
     ]
@@ -127,41 +132,72 @@ def test_crisis_expectation_pulse_surveys(built_warehouse):
     """'In maart 2020 was 46% van hen overtuigd dat de L&D crisis hen zwakker zou maken, in
     april was dat nog 26%'; Figure 4 (2021): 9% of providers came out weaker."""
     rows = query(built_warehouse, "How did the share that expected")
-    providers = [(row["edition_id"], row["previous_edition_id"], row["pct"], row["change_points"])
-                 for row in rows if row["audience"] == "aanbieders"]
-    assert providers == [("2020-03", None, 46, None), ("2020-04", "2020-03", 26, -20),
-                         ("2021", "2020-04", 9, -17)]
+    providers = [
+        (row["edition_id"], row["previous_edition_id"], row["pct"], row["change_points"])
+        for row in rows
+        if row["audience"] == "aanbieders"
+    ]
+    assert providers == [
+        ("2020-03", None, 46, None),
+        ("2020-04", "2020-03", 26, -20),
+        ("2021", "2020-04", 9, -17),
+    ]
 
 
 def test_figure_8_capabilities(built_warehouse):
     rows = query(built_warehouse, "Did L&D teams gain the skills")
-    by_key = {(row["audience"], row["item_label"], row["option_label"]):
-              (row["previous_edition_id"], row["previous_pct"], row["pct"], row["change_points"])
-              for row in rows}
-    assert by_key[("business", "Kennis en kunde", "Neen, helemaal niet tot onvoldoende")] == \
-        ("2017", 36, 16, -20)
-    assert by_key[("aanbieders", "Kennis en kunde", "Neen, helemaal niet tot onvoldoende")] == \
-        ("2017", 46, 20, -26)
+    by_key = {
+        (row["audience"], row["item_label"], row["option_label"]): (
+            row["previous_edition_id"],
+            row["previous_pct"],
+            row["pct"],
+            row["change_points"],
+        )
+        for row in rows
+    }
+    assert by_key[("business", "Kennis en kunde", "Neen, helemaal niet tot onvoldoende")] == (
+        "2017",
+        36,
+        16,
+        -20,
+    )
+    assert by_key[("aanbieders", "Kennis en kunde", "Neen, helemaal niet tot onvoldoende")] == (
+        "2017",
+        46,
+        20,
+        -26,
+    )
     assert len(rows) == 8
 
 
 def test_figure_10_spend(built_warehouse):
     pinned = pinned_editions(built_warehouse)
-    rows = [row for row in query(built_warehouse, "How much do organisations spend") if row["edition_id"] in pinned]
+    rows = [
+        row
+        for row in query(built_warehouse, "How much do organisations spend")
+        if row["edition_id"] in pinned
+    ]
     sums = {row["edition_id"]: row["distribution_sum_pct"] for row in rows}
     assert sums == {"2017": 95, "2019": 100, "2021": 100}
-    (row,) = [row for row in rows if row["edition_id"] == "2021"
-              and row["option_label"] == "Tussen € 750 en 1500 per persoon / jaar"]
+    (row,) = [
+        row
+        for row in rows
+        if row["edition_id"] == "2021" and row["option_label"] == "Tussen € 750 en 1500 per persoon / jaar"
+    ]
     assert (row["pct"], row["previous_edition_id"], row["change_points"]) == (27, "2019", 14)
 
 
 def test_figure_12_top_reasons(built_warehouse):
     rows = query(built_warehouse, "What are the top three reasons")
-    business = [(row["option_rank"], row["option_label"], row["pct"])
-                for row in rows if row["audience"] == "business"]
+    business = [
+        (row["option_rank"], row["option_label"], row["pct"]) for row in rows if row["audience"] == "business"
+    ]
     assert business[0] == (1, "Efficiëntie", 47)
-    providers = [(row["option_rank"], row["option_label"], row["pct"])
-                 for row in rows if row["audience"] == "aanbieders"]
+    providers = [
+        (row["option_rank"], row["option_label"], row["pct"])
+        for row in rows
+        if row["audience"] == "aanbieders"
+    ]
     assert providers[0] == (1, "Individualisering van aanbod", 50)
 
 
@@ -184,16 +220,18 @@ def test_edition_summary_respondents(built_warehouse):
     published; the landed 2021 exports hold the same 173 and 142 respondents (synthetic),
     each source on a row of its own."""
     rows = query(built_warehouse, "How many respondents")
-    respondents = {(row["edition_id"], row["audience"], row["source"]): row["n_respondents"]
-                   for row in rows}
+    respondents = {(row["edition_id"], row["audience"], row["source"]): row["n_respondents"] for row in rows}
     assert respondents[("2021", "business", "published")] == 173
     assert respondents[("2021", "aanbieders", "published")] == 142
     assert respondents[("2021", "alle", "published")] == 315
     assert respondents[("2021", "business", "responses")] == 173
     assert respondents[("2021", "aanbieders", "responses")] == 142
     assert len(respondents) == len(rows)  # one row per edition, audience and source
-    published = [row for row in rows if row["source"] == "published"
-                 and row["edition_id"] in pinned_editions(built_warehouse)]
+    published = [
+        row
+        for row in rows
+        if row["source"] == "published" and row["edition_id"] in pinned_editions(built_warehouse)
+    ]
     assert sum(row["failed_groups"] for row in published) == 7
     assert all(row["unacknowledged_failed_groups"] == 0 for row in rows)
     assert {row["is_synthetic"] for row in rows if row["source"] == "responses"} == {True}
@@ -205,8 +243,9 @@ def test_technology_use_by_language_from_the_respondents(built_warehouse):
     respondents answered 'Ja, zeker wel'; 116 of 173 in all, the computed share in
     answer_shares (the report prints 67%)."""
     rows = query(built_warehouse, "Do French-speaking internal L&D teams")
-    assert [(row["language"], row["n_answered"], row["n_ja_zeker_wel"], row["pct_ja_zeker_wel"])
-            for row in rows] == [
+    assert [
+        (row["language"], row["n_answered"], row["n_ja_zeker_wel"], row["pct_ja_zeker_wel"]) for row in rows
+    ] == [
         ("fr", 17, 10, pytest.approx(58.8)),
         ("nl", 156, 106, pytest.approx(67.9)),
         ("alle talen", 173, 116, pytest.approx(67.1)),
@@ -215,13 +254,17 @@ def test_technology_use_by_language_from_the_respondents(built_warehouse):
     computed = built_warehouse.scalar(
         "select pct from marts.answer_shares where source = 'responses' and edition_id = '2021' "
         "and audience = 'business' and question_id = 'ld_technology_use' "
-        "and option_label = 'Ja, zeker wel'")
+        "and option_label = 'Ja, zeker wel'"
+    )
     assert computed == pytest.approx(100 * 116 / 173)
     assert round(computed, 1) == pytest.approx(rows[-1]["pct_ja_zeker_wel"])
     # the respondents behind it are the landed ones: 173 Business respondents of 2021
-    assert built_warehouse.scalar(
-        "select count(*) from marts.dim_respondent where edition_id = '2021' and audience = 'business'"
-    ) == 173
+    assert (
+        built_warehouse.scalar(
+            "select count(*) from marts.dim_respondent where edition_id = '2021' and audience = 'business'"
+        )
+        == 173
+    )
 
 
 def test_2011_purchase_criteria(built_warehouse):

@@ -10,7 +10,8 @@ def test_baseline_shares_equal_the_pipelines(built_warehouse, tmp_path):
     assert exports
     out = tmp_path / "baseline.duckdb"
     assert run_baseline(out, exports) == built_warehouse.scalar(
-        "select count(*) from marts.fct_answer_shares where source = 'responses'")
+        "select count(*) from marts.fct_answer_shares where source = 'responses'"
+    )
     assert differences(built_warehouse.path, out) == []
 
 
@@ -23,8 +24,9 @@ def test_a_row_the_landing_quarantines_drops_out_of_the_baseline(tmp_path):
 
     from orchestration.landing.generate import generate_export
 
-    clean = generate_export(tmp_path / "clean" / "2021_business_x.csv", "2021", "business", 40,
-                            seed=1, exact=True, skip_share=0)
+    clean = generate_export(
+        tmp_path / "clean" / "2021_business_x.csv", "2021", "business", 40, seed=1, exact=True, skip_share=0
+    )
     with clean.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle))
     column = rows[1].index("Response")  # the first single-choice question
@@ -37,6 +39,8 @@ def test_a_row_the_landing_quarantines_drops_out_of_the_baseline(tmp_path):
     for name, export in (("clean", clean), ("broken", broken)):
         run_baseline(tmp_path / f"{name}.duckdb", [export])
         with duckdb.connect(str(tmp_path / f"{name}.duckdb"), read_only=True) as con:
-            bases[name] = set(con.execute("select distinct question_id, item_id, n_base from shares").fetchall())
+            bases[name] = set(
+                con.execute("select distinct question_id, item_id, n_base from shares").fetchall()
+            )
     assert {n for *_, n in bases["clean"]} == {40}
     assert {n for *_, n in bases["broken"]} == {39}

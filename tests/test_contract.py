@@ -11,8 +11,13 @@ import pytest
 from orchestration.settings import REPO_ROOT
 
 CONTRACT = REPO_ROOT / "docs" / "contract.md"
-DUCKDB_TYPES = {"varchar": "VARCHAR", "integer": "INTEGER", "double": "DOUBLE",
-                "boolean": "BOOLEAN", "timestamp": "TIMESTAMP"}
+DUCKDB_TYPES = {
+    "varchar": "VARCHAR",
+    "integer": "INTEGER",
+    "double": "DOUBLE",
+    "boolean": "BOOLEAN",
+    "timestamp": "TIMESTAMP",
+}
 
 
 def contract_columns(table: str, contract_text: str) -> dict[str, str]:
@@ -41,8 +46,10 @@ def contract_text() -> str:
     return CONTRACT.read_text(encoding="utf-8")
 
 
-COLUMNS_OF = ("select column_name, data_type from information_schema.columns "
-              "where table_schema = ? and table_name = ? order by ordinal_position")
+COLUMNS_OF = (
+    "select column_name, data_type from information_schema.columns "
+    "where table_schema = ? and table_name = ? order by ordinal_position"
+)
 
 
 def columns_of(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
@@ -62,8 +69,10 @@ def test_public_table_matches_contract(built_warehouse, contract_text, table, wi
 
 
 def test_schemas_have_exact_names(built_warehouse):
-    schemas = {name for (name,) in built_warehouse.rows(
-        "select distinct table_schema from information_schema.tables")}
+    schemas = {
+        name
+        for (name,) in built_warehouse.rows("select distinct table_schema from information_schema.tables")
+    }
     assert {"marts", "staging", "intermediate", "raw"} <= schemas
     assert not [name for name in schemas if name.startswith("main_")]
 
@@ -85,7 +94,11 @@ def test_the_repository_names_no_folder_beside_it():
     if listed.returncode:
         pytest.skip("not a git checkout: no list of tracked files")
     sibling = "../" + "shared"  # spelled apart, so this file does not match itself
-    naming = [name for name in listed.stdout.decode().split("\0") if name
-              and (REPO_ROOT / name).is_file()
-              and sibling in (REPO_ROOT / name).read_text(encoding="utf-8", errors="replace")]
+    naming = [
+        name
+        for name in listed.stdout.decode().split("\0")
+        if name
+        and (REPO_ROOT / name).is_file()
+        and sibling in (REPO_ROOT / name).read_text(encoding="utf-8", errors="replace")
+    ]
     assert naming == []

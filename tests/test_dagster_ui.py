@@ -37,24 +37,50 @@ ASSETS_QUERY = """
 
 
 def environment(warehouse: Path, **extra: str) -> dict[str, str]:
-    env = {**os.environ, "WAREHOUSE_PATH": str(warehouse), "DAGSTER_HOME": str(warehouse.parent / "dagster"),
-           "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", **extra}
+    env = {
+        **os.environ,
+        "WAREHOUSE_PATH": str(warehouse),
+        "DAGSTER_HOME": str(warehouse.parent / "dagster"),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        **extra,
+    }
     env.pop("TENDENSEN_WRITER_TOKEN", None)
     return env
 
 
 def make_run(warehouse: Path, **extra: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "orchestration.run"], cwd=REPO_ROOT,
-                          env=environment(warehouse, **extra), capture_output=True, text=True, timeout=900)
+    return subprocess.run(
+        [sys.executable, "-m", "orchestration.run"],
+        cwd=REPO_ROOT,
+        env=environment(warehouse, **extra),
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
 
 
 def dbt_show_by_hand(warehouse: Path, tmp_path: Path) -> subprocess.Popen:
     return subprocess.Popen(
-        [str(Path(sys.executable).parent / "dbt"), "show", "--inline", "select 1 as one",
-         "--project-dir", str(REPO_ROOT), "--profiles-dir", str(REPO_ROOT),
-         "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs")],
-        cwd=REPO_ROOT, env=environment(warehouse, TENDENSEN_WRITER_WAIT_SECONDS="0"),
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        [
+            str(Path(sys.executable).parent / "dbt"),
+            "show",
+            "--inline",
+            "select 1 as one",
+            "--project-dir",
+            str(REPO_ROOT),
+            "--profiles-dir",
+            str(REPO_ROOT),
+            "--target-path",
+            str(tmp_path / "target"),
+            "--log-path",
+            str(tmp_path / "logs"),
+        ],
+        cwd=REPO_ROOT,
+        env=environment(warehouse, TENDENSEN_WRITER_WAIT_SECONDS="0"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
 
 
 def wait_for_dagster_run_holding_the_lock(warehouse: Path, port: int, run_id: str) -> None:
@@ -105,8 +131,9 @@ def test_make_run_then_make_dev_share_one_instance_and_one_writer(tmp_path):
         assert groups["marts/answer_shares"] == "marts"
         assert groups["serving/tendensen"] == "serving"
         assert "default" not in set(groups.values())
-        checks = {check["name"] for node in nodes
-                  for check in (node["assetChecksOrError"] or {}).get("checks", [])}
+        checks = {
+            check["name"] for node in nodes for check in (node["assetChecksOrError"] or {}).get("checks", [])
+        }
         assert {"single_choice_sums_to_100", "multi_choice_within_max", "pct_in_range"} <= checks
 
         # the sensor's first look: the exports make run landed start nothing
@@ -147,4 +174,6 @@ def group_members_after(group: int, seconds: float) -> str:
         time.sleep(0.5)
     if not pids:
         return ""
-    return subprocess.run(["ps", "-o", "pid,args", "-p", ",".join(pids)], capture_output=True, text=True).stdout
+    return subprocess.run(
+        ["ps", "-o", "pid,args", "-p", ",".join(pids)], capture_output=True, text=True
+    ).stdout

@@ -28,8 +28,12 @@ def test_the_fingerprint_follows_every_kind_of_project_file(project_copy):
     assert dbt_project_fingerprint(project_copy) == first  # stable
     assert first == dbt_project_fingerprint(REPO_ROOT)  # the copy is the project
     seen = {first}
-    for relative in ["seeds/codebook/editions.csv", "models/marts/dim_edition.sql", "macros/loaded_at.sql",
-                     "dbt_project.yml"]:
+    for relative in [
+        "seeds/codebook/editions.csv",
+        "models/marts/dim_edition.sql",
+        "macros/loaded_at.sql",
+        "dbt_project.yml",
+    ]:
         path = project_copy / relative
         path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
         seen.add(dbt_project_fingerprint(project_copy))
@@ -93,8 +97,10 @@ def test_the_sensor_requests_the_job_that_fits(tmp_path, monkeypatch):
         assert first.job_name == "build_warehouse"  # never fully built
         record_full_build(dbt_project_fingerprint())
         (tmp_path / "landing" / "2025_aanbieders.csv").write_text("b")
-        context = dg.build_sensor_context(instance=instance, cursor=json.dumps(
-            {"2025_business.csv": export_state(tmp_path / "landing")["2025_business.csv"]}))
+        context = dg.build_sensor_context(
+            instance=instance,
+            cursor=json.dumps({"2025_business.csv": export_state(tmp_path / "landing")["2025_business.csv"]}),
+        )
         second = landing_sensor(context)
         assert second.job_name == "add_landed_exports"
         assert second.tags["tendensen/exports"] == "2025_aanbieders.csv"

@@ -50,8 +50,10 @@ def test_tendensen_dbt_is_dbt_with_the_collector_tuned(tmp_path):
     assert executable, "tendensen-dbt is not installed: `make install` (pyproject.toml [project.scripts])"
     done = subprocess.run([executable, "--version"], capture_output=True, text=True, check=True)
     assert f"installed: {installed_version('dbt-core')}" in done.stdout
-    probe = ("import gc, orchestration.dbt_cli; from orchestration.gc_tuning import "
-             "ALLOCATIONS_BEFORE_COLLECTING as n; assert gc.get_threshold()[0] == n")
+    probe = (
+        "import gc, orchestration.dbt_cli; from orchestration.gc_tuning import "
+        "ALLOCATIONS_BEFORE_COLLECTING as n; assert gc.get_threshold()[0] == n"
+    )
     subprocess.run([sys.executable, "-c", probe], check=True)
 
 

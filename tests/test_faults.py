@@ -57,10 +57,15 @@ def test_leftovers_of_killed_runs_are_removed_and_live_ones_kept(tmp_path):
 
     removed = remove_leftovers(data)
 
-    assert sorted(removed) == sorted([
-        f"landed/{killed_landing.name}", "serving/.tendensen.duckdb.0123.tmp",
-        "serving/.tendensen.duckdb.0123.tmp.wal", "landed/.export_stats.json.89ab.tmp",
-        "serving/parquet/.current.cdef"])
+    assert sorted(removed) == sorted(
+        [
+            f"landed/{killed_landing.name}",
+            "serving/.tendensen.duckdb.0123.tmp",
+            "serving/.tendensen.duckdb.0123.tmp.wal",
+            "landed/.export_stats.json.89ab.tmp",
+            "serving/parquet/.current.cdef",
+        ]
+    )
     assert live_landing.exists() and fresh_publish.exists() and kept_file.exists()
     assert remove_leftovers(data) == []
 
@@ -91,8 +96,13 @@ def test_make_run_on_a_damaged_warehouse_says_what_to_do(tmp_path):
     path = tmp_path / "data" / "warehouse.duckdb"
     path.parent.mkdir()
     path.write_bytes(b"\0" * 4096 + b"not a database")
-    result = subprocess.run([sys.executable, "-m", "orchestration.run"], capture_output=True, text=True,
-                            env={**os.environ, "WAREHOUSE_PATH": str(path)}, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", "orchestration.run"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "WAREHOUSE_PATH": str(path)},
+        timeout=300,
+    )
     assert result.returncode == 1
     assert "cannot be opened: it is damaged" in result.stdout and "make rebuild" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr

@@ -79,9 +79,15 @@ SHARES_SQL = """
 
 def demo_shares(root: Path) -> list[dict]:
     with duckdb.connect() as con:
-        cursor = con.execute(SHARES_SQL, [
-            str(root / "landed/answers/*.parquet"), str(PUBLISHED_DIR / "published_shares.csv"),
-            str(CODEBOOK_DIR / "options.csv"), str(CODEBOOK_DIR / "questions.csv")])
+        cursor = con.execute(
+            SHARES_SQL,
+            [
+                str(root / "landed/answers/*.parquet"),
+                str(PUBLISHED_DIR / "published_shares.csv"),
+                str(CODEBOOK_DIR / "options.csv"),
+                str(CODEBOOK_DIR / "questions.csv"),
+            ],
+        )
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
@@ -107,13 +113,19 @@ def test_demo_has_the_published_respondent_counts_and_ten_percent_french(demo):
     root, paths, first, _ = demo
     assert [p.name for p in paths] == ["2021_business_synthetic.csv", "2021_aanbieders_synthetic.csv"]
     assert [(r.action, r.respondents, r.quarantined) for r in first] == [
-        ("landed", 173, 0), ("landed", 142, 0)]
+        ("landed", 173, 0),
+        ("landed", 142, 0),
+    ]
     with duckdb.connect() as con:
-        languages = dict(con.execute(
-            "select language, count(*) from read_parquet(?) group by all",
-            [str(root / "landed/respondents/*.parquet")]).fetchall())
-        synthetic = con.execute("select bool_and(is_synthetic) from read_parquet(?)",
-                                [str(root / "landed/answers/*.parquet")]).fetchone()[0]
+        languages = dict(
+            con.execute(
+                "select language, count(*) from read_parquet(?) group by all",
+                [str(root / "landed/respondents/*.parquet")],
+            ).fetchall()
+        )
+        synthetic = con.execute(
+            "select bool_and(is_synthetic) from read_parquet(?)", [str(root / "landed/answers/*.parquet")]
+        ).fetchone()[0]
     assert languages == {"nl": 284, "fr": 31} and round(100 * 31 / 315) == 10
     assert synthetic is True
     for path in paths:
@@ -123,10 +135,18 @@ def test_demo_has_the_published_respondent_counts_and_ten_percent_french(demo):
 
 def test_french_respondents_use_french_labels_throughout_their_row(demo):
     _, paths, _, _ = demo
-    french_labels = {label for (kind, _, _, language), labels in BOOK.labels.items()
-                     if kind == "option" and language == "fr" for label in labels}
-    dutch_labels = {label for (kind, _, _, language), labels in BOOK.labels.items()
-                    if kind == "option" and language == "nl" for label in labels}
+    french_labels = {
+        label
+        for (kind, _, _, language), labels in BOOK.labels.items()
+        if kind == "option" and language == "fr"
+        for label in labels
+    }
+    dutch_labels = {
+        label
+        for (kind, _, _, language), labels in BOOK.labels.items()
+        if kind == "option" and language == "nl"
+        for label in labels
+    }
     _, row2, rows = read_export(paths[0])
     answer_columns = [i for i, label in enumerate(row2) if label and label != OPEN_ENDED]
     for row in rows:
@@ -156,9 +176,12 @@ def test_demo_gets_as_close_as_possible_where_the_published_numbers_are_inconsis
     root = demo[0]
     inconsistent = {k: g for k, g in groups(demo_shares(root)).items() if not is_consistent(g)}
     assert sorted((k[0], k[1]) for k in inconsistent) == [
-        ("aanbieders", "purchase_criteria"), ("business", "ld_agenda_18_24m"),
-        ("business", "ld_tech_reasons"), ("business", "org_size_worldwide"),
-        ("business", "purchase_criteria")]
+        ("aanbieders", "purchase_criteria"),
+        ("business", "ld_agenda_18_24m"),
+        ("business", "ld_tech_reasons"),
+        ("business", "org_size_worldwide"),
+        ("business", "purchase_criteria"),
+    ]
     for (audience, _question_id, _), group in inconsistent.items():
         published = sum(s["published"] for s in group)
         computed = sum(s["computed"] for s in group)
@@ -168,21 +191,27 @@ def test_demo_gets_as_close_as_possible_where_the_published_numbers_are_inconsis
             assert computed == pytest.approx(100)
         excess = (published - computed) / len(group)  # spread evenly over the options
         for share in group:
-            assert abs(share["published"] - excess - share["computed"]) <= 0.5 + 100 / DEMO_RESPONDENTS[audience]
+            assert (
+                abs(share["published"] - excess - share["computed"]) <= 0.5 + 100 / DEMO_RESPONDENTS[audience]
+            )
     with duckdb.connect() as con:
-        most = con.execute("""
+        most = con.execute(
+            """
             select max(ticks) from (
                 select respondent_key, question_id, count(*) as ticks
                 from read_parquet(?) join read_csv(?, all_varchar = true) using (question_id)
                 where question_type = 'multi_choice' group by all)""",
-            [str(root / "landed/answers/*.parquet"), str(CODEBOOK_DIR / "questions.csv")]).fetchone()[0]
+            [str(root / "landed/answers/*.parquet"), str(CODEBOOK_DIR / "questions.csv")],
+        ).fetchone()[0]
     assert most == 3
 
 
 def test_subtotals_are_never_answers(demo):
     with duckdb.connect() as con:
-        options = con.execute("select distinct question_id, option_id from read_parquet(?)",
-                              [str(demo[0] / "landed/answers/*.parquet")]).fetchall()
+        options = con.execute(
+            "select distinct question_id, option_id from read_parquet(?)",
+            [str(demo[0] / "landed/answers/*.parquet")],
+        ).fetchall()
     assert not [o for o in options if o[1] in BOOK.subtotals.get(o[0], set())]
 
 
@@ -194,14 +223,20 @@ def test_no_generated_personal_data_or_free_text_reaches_the_landed_files(demo):
         private = list(range(len(FIXED_COLUMNS))) + [i for i, label in enumerate(row2) if label == OPEN_ENDED]
         secrets |= {row[i] for row in rows for i in private if row[i]}
     assert any(s.endswith("@example.invalid") for s in secrets)
-    assert any(s.startswith("198.51.100.") for s in secrets) and any(s.startswith("192.0.2.") for s in secrets)
+    assert any(s.startswith("198.51.100.") for s in secrets) and any(
+        s.startswith("192.0.2.") for s in secrets
+    )
     written_files = [p for p in (root / "landed").rglob("*") if p.is_file()]
     written = b"".join(p.read_bytes() for p in written_files)
     with duckdb.connect() as con:
         decoded = " ".join(
-            con.execute("select string_agg(concat_ws(' ', columns(*)), ' ') from read_parquet(?)",
-                        [str(p)]).fetchone()[0] or ""
-            for p in written_files if p.suffix == ".parquet")
+            con.execute(
+                "select string_agg(concat_ws(' ', columns(*)), ' ') from read_parquet(?)", [str(p)]
+            ).fetchone()[0]
+            or ""
+            for p in written_files
+            if p.suffix == ".parquet"
+        )
     leaks = [s for s in secrets if s.encode() in written or s in decoded]
     assert leaks == []
 
@@ -232,20 +267,23 @@ def test_demo_personal_data_is_obviously_synthetic(demo):
 
 
 def test_generated_export_of_any_size_lands_cleanly_and_follows_its_targets(tmp_path):
-    path = generate_export(tmp_path / "2020-04_aanbieders_bench.csv", "2020-04", "aanbieders",
-                           3000, seed=5)
+    path = generate_export(tmp_path / "2020-04_aanbieders_bench.csv", "2020-04", "aanbieders", 3000, seed=5)
     report = land_file(path, tmp_path / "landed", salt=SALT)
     assert (report.action, report.respondents, report.quarantined) == ("landed", 3000, 0)
     plan = {q.question_id: q for q in plan_questions("2020-04", "aanbieders")}
     with duckdb.connect() as con:
-        french = con.execute("select avg((language = 'fr')::int) from read_parquet(?)",
-                             [str(tmp_path / "landed/respondents/2020-04__aanbieders.parquet")]).fetchone()[0]
-        rows = con.execute("""
+        french = con.execute(
+            "select avg((language = 'fr')::int) from read_parquet(?)",
+            [str(tmp_path / "landed/respondents/2020-04__aanbieders.parquet")],
+        ).fetchone()[0]
+        rows = con.execute(
+            """
             with a as (select * from read_parquet(?) where item_id is null),
             base as (select question_id, count(distinct respondent_key) as n from a group by all)
             select question_id, option_id, 100.0 * count(distinct respondent_key) / any_value(n)
             from a join base using (question_id) group by all""",
-            [str(tmp_path / "landed/answers/2020-04__aanbieders.parquet")]).fetchall()
+            [str(tmp_path / "landed/answers/2020-04__aanbieders.parquet")],
+        ).fetchall()
     assert 0.08 < french < 0.12
     for question_id, option_id, pct in rows:
         question = plan[question_id]
@@ -256,9 +294,15 @@ def test_generated_export_of_any_size_lands_cleanly_and_follows_its_targets(tmp_
 
 
 def test_a_french_header_export_lands(tmp_path):
-    path = generate_export(tmp_path / "2021_business_fr.csv", "2021", "business", 50, seed=1,
-                           questions=["sector", "ld_tech_reasons", "government_statements"],
-                           header_language="fr")
+    path = generate_export(
+        tmp_path / "2021_business_fr.csv",
+        "2021",
+        "business",
+        50,
+        seed=1,
+        questions=["sector", "ld_tech_reasons", "government_statements"],
+        header_language="fr",
+    )
     row1, _, _ = read_export(path)
     assert "Dans quel secteur travaillez-vous ?" in row1
     report = land_file(path, tmp_path / "landed", salt=SALT)
@@ -266,8 +310,24 @@ def test_a_french_header_export_lands(tmp_path):
 
 
 def test_cli_writes_demo_and_export(tmp_path, capsys):
-    assert main(["export", "--edition", "2021", "--audience", "business", "--respondents", "20",
-                 "--seed", "1", "--out", str(tmp_path)]) == 0
+    assert (
+        main(
+            [
+                "export",
+                "--edition",
+                "2021",
+                "--audience",
+                "business",
+                "--respondents",
+                "20",
+                "--seed",
+                "1",
+                "--out",
+                str(tmp_path),
+            ]
+        )
+        == 0
+    )
     (path,) = tmp_path.glob("*.csv")
     assert path.name == "2021_business_synthetic_n20_seed1.csv"
     assert len(read_export(path)[2]) == 20
@@ -283,8 +343,10 @@ def test_largest_remainders_adds_up_and_stays_close():
     assert largest_remainders([24, 49, 17, 1, 9], 173, 173) == [41, 85, 29, 2, 16]
     counts = largest_remainders([3, 12, 9, 36, 10, 36], 173, 173)  # published sum 106
     assert sum(counts) == 173
-    assert all(abs(100 * c / 173 - p) <= 6 / 6 + 100 / 173
-               for c, p in zip(counts, [3, 12, 9, 36, 10, 36], strict=True))
+    assert all(
+        abs(100 * c / 173 - p) <= 6 / 6 + 100 / 173
+        for c, p in zip(counts, [3, 12, 9, 36, 10, 36], strict=True)
+    )
 
 
 def test_multi_choice_counts_never_exceed_max_choices():
@@ -328,8 +390,9 @@ def test_exact_export_reproduces_the_published_shares_at_small_n(tmp_path, n):
     """The bench's exports (`--exact`): largest-remainder counts of the published shares at any
     size, streamed, so even a small case passes computed_matches_published and publishes."""
     for seed, audience in enumerate(DEMO_RESPONDENTS, 1):
-        path = generate_export(tmp_path / "exports" / f"2021_{audience}_bench.csv", "2021", audience,
-                               n, seed=seed, exact=True)
+        path = generate_export(
+            tmp_path / "exports" / f"2021_{audience}_bench.csv", "2021", audience, n, seed=seed, exact=True
+        )
         report = land_file(path, tmp_path / "landed", salt=SALT)
         assert (report.action, report.respondents, report.quarantined) == ("landed", n, 0)
     answered = n - round(0.02 * n)  # the skipped answers: 2% of every question

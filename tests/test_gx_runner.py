@@ -26,7 +26,15 @@ from orchestration.validation.gx_runner import (
 )
 
 NAN = math.nan
-KEY_COLUMNS = ["rule", "edition_id", "audience", "question_id", "item_label", "source_report", "source_figure"]
+KEY_COLUMNS = [
+    "rule",
+    "edition_id",
+    "audience",
+    "question_id",
+    "item_label",
+    "source_report",
+    "source_figure",
+]
 BOUND_SUITES = [
     "single_choice_sums_to_100",
     "matrix_row_sums_to_100",
@@ -62,12 +70,17 @@ PCT_CASES = {
     "below_zero": ((-0.1, 40.0, 0), "min_pct -0.1 is below min_value 0.0"),
     "above_hundred": ((3.0, 100.1, 0), "max_pct 100.1 is above max_value 100.0"),
     "one_null_share": ((3.0, 60.0, 1), "n_null 1.0 is above max_value 0.0"),
-    "pct_nan": ((NAN, NAN, 2), "observed is missing; min_pct is missing; max_pct is missing; n_null 2.0 is above max_value 0.0"),
+    "pct_nan": (
+        (NAN, NAN, 2),
+        "observed is missing; min_pct is missing; max_pct is missing; n_null 2.0 is above max_value 0.0",
+    ),
 }
 
 
 def _row(suite: str, case: str, observed, lower, upper, **extra) -> dict:
-    keys = dict(zip(KEY_COLUMNS, [suite, "2023", "employees", case, None, "report 2023", "figure 4"], strict=True))
+    keys = dict(
+        zip(KEY_COLUMNS, [suite, "2023", "employees", case, None, "report 2023", "figure 4"], strict=True)
+    )
     return {**keys, "observed": observed, "lower_bound": lower, "upper_bound": upper, **extra}
 
 
@@ -78,16 +91,30 @@ def _bound_frame(suite: str) -> pd.DataFrame:
         for case, (obs, lo, hi, _) in BOUND_CASES.items()
     ]
     if with_max:
-        rows += [_row(suite, case, 100.0, 99.0, 101.0, max_option_pct=m) for case, (m, _) in MAX_OPTION_CASES.items()]
+        rows += [
+            _row(suite, case, 100.0, 99.0, 101.0, max_option_pct=m)
+            for case, (m, _) in MAX_OPTION_CASES.items()
+        ]
     # A caller's index need not be 0..n-1: keep it, and prove the answer keeps it too.
     return pd.DataFrame(rows, index=[f"row{i}" for i in range(len(rows))])
 
 
 def _pct_frame() -> pd.DataFrame:
-    return pd.DataFrame([
-        _row("pct_in_range", case, low if low < 0 else high, 0.0, 100.0, min_pct=low, max_pct=high, n_null=nulls)
-        for case, ((low, high, nulls), _) in PCT_CASES.items()
-    ])
+    return pd.DataFrame(
+        [
+            _row(
+                "pct_in_range",
+                case,
+                low if low < 0 else high,
+                0.0,
+                100.0,
+                min_pct=low,
+                max_pct=high,
+                n_null=nulls,
+            )
+            for case, ((low, high, nulls), _) in PCT_CASES.items()
+        ]
+    )
 
 
 def _expected_notes(suite: str) -> dict[str, str | None]:
@@ -171,7 +198,9 @@ def test_passing_rows_have_no_note(results):
 
 
 def test_empty_dataframe_returns_the_two_columns():
-    empty = pd.DataFrame(columns=[*KEY_COLUMNS, "observed", "lower_bound", "upper_bound", "min_pct", "max_pct", "n_null"])
+    empty = pd.DataFrame(
+        columns=[*KEY_COLUMNS, "observed", "lower_bound", "upper_bound", "min_pct", "max_pct", "n_null"]
+    )
     out = validate_groups({"pct_in_range": empty})["pct_in_range"]
     assert out.empty
     assert list(out.columns) == [*empty.columns, "passed", "failure_note"]
@@ -225,7 +254,10 @@ def test_versioned_suites_have_the_documented_shape():
 
 
 def test_unknown_expectation_type_is_a_clear_error(tmp_path, results):
-    suite = {"name": "typo", "expectations": [{"type": "expect_column_values_to_be_betwen", "kwargs": {"column": "observed"}}]}
+    suite = {
+        "name": "typo",
+        "expectations": [{"type": "expect_column_values_to_be_betwen", "kwargs": {"column": "observed"}}],
+    }
     (tmp_path / "typo.json").write_text(json.dumps(suite))
     frame = pd.DataFrame([_row("typo", "q", 1.0, 0.0, 100.0)])
     with pytest.raises(SuiteDefinitionError, match="expect_column_values_to_be_betwen"):
@@ -236,14 +268,20 @@ def test_decimal_values_and_duplicate_index(results):
     frame = pd.DataFrame(
         [
             _row("single_choice_sums_to_100", "ok", Decimal("99.5"), Decimal("98.5"), Decimal("101.5")),
-            _row("single_choice_sums_to_100", "too_high", Decimal("101.6"), Decimal("98.5"), Decimal("101.5")),
+            _row(
+                "single_choice_sums_to_100", "too_high", Decimal("101.6"), Decimal("98.5"), Decimal("101.5")
+            ),
             _row("single_choice_sums_to_100", "none", None, Decimal("98.5"), Decimal("101.5")),
         ],
         index=[7, 7, 7],
     )
     out = validate_groups({"single_choice_sums_to_100": frame})["single_choice_sums_to_100"]
     assert out["passed"].tolist() == [True, False, False]
-    assert out["failure_note"].tolist() == [None, "observed 101.6 is above upper_bound 101.5", "observed is missing"]
+    assert out["failure_note"].tolist() == [
+        None,
+        "observed 101.6 is above upper_bound 101.5",
+        "observed is missing",
+    ]
     assert out.index.tolist() == [7, 7, 7]
 
 

@@ -48,9 +48,11 @@ def test_only_what_the_landed_data_feeds_was_rebuilt(rebuilt):
 def test_landing_logged_the_replacement(rebuilt):
     with (rebuilt.path.parent / "landed" / "landing_log.csv").open(encoding="utf-8") as handle:
         actions = [(row["export_file"], row["action"]) for row in csv.DictReader(handle)]
-    assert actions[-3:] == [("2021_business_synthetic.csv", "replaced"),  # accepted
-                            ("2021_aanbieders_synthetic.csv", "unchanged"),
-                            ("2021_business_synthetic.csv", "unchanged")]
+    assert actions[-3:] == [
+        ("2021_business_synthetic.csv", "replaced"),  # accepted
+        ("2021_aanbieders_synthetic.csv", "unchanged"),
+        ("2021_business_synthetic.csv", "unchanged"),
+    ]
 
 
 def test_respondents_replaced_for_one_audience_only(rebuilt):
@@ -60,14 +62,22 @@ def test_respondents_replaced_for_one_audience_only(rebuilt):
 
 def test_fact_holds_only_the_new_export(rebuilt):
     exports = rebuilt.rows(
-        "select audience, count(distinct export_id) from marts.fct_response_answers group by all order by 1")
+        "select audience, count(distinct export_id) from marts.fct_response_answers group by all order by 1"
+    )
     assert exports == [("aanbieders", 1), ("business", 1)]
-    assert rebuilt.scalar(
-        "select count(*) from marts.fct_response_answers f "
-        "where not exists (select 1 from marts.dim_respondent r where r.respondent_key = f.respondent_key)") == 0
+    assert (
+        rebuilt.scalar(
+            "select count(*) from marts.fct_response_answers f "
+            "where not exists (select 1 from marts.dim_respondent r where r.respondent_key = f.respondent_key)"
+        )
+        == 0
+    )
 
 
 def test_computed_shares_follow_the_new_base(rebuilt):
-    bases = dict(rebuilt.rows(
-        "select audience, max(n_base) from marts.answer_shares where source = 'responses' group by all"))
+    bases = dict(
+        rebuilt.rows(
+            "select audience, max(n_base) from marts.answer_shares where source = 'responses' group by all"
+        )
+    )
     assert bases == {"business": 60, "aanbieders": 142}

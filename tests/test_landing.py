@@ -51,18 +51,38 @@ N_FIELDS = len(ROW1)  # 23
 YES, NO = "Ja, voldoende tot zeer zeker", "Neen, helemaal niet tot onvoldoende"
 
 
-def person(number: int, size="Tussen 100 en 499", reasons=("Efficiëntie", "Tijdswinst"),
-           capability=(YES, NO), comment="") -> list[str]:
+def person(
+    number: int,
+    size="Tussen 100 en 499",
+    reasons=("Efficiëntie", "Tijdswinst"),
+    capability=(YES, NO),
+    comment="",
+) -> list[str]:
     """One respondent row; PII values are unique per number so leaks can be searched for."""
-    pii = [str(98765432100 + number), "400000001", "06/01/2021 09:00:00 AM",
-           "06/01/2021 09:10:00 AM", f"192.0.2.{number}", f"person{number}@example.invalid",
-           "Jan", f"Tester{number}", f"custom-{number}"]
-    return [*pii, size, *[label if label in reasons else "" for label in REASONS],
-            *capability, comment]
+    pii = [
+        str(98765432100 + number),
+        "400000001",
+        "06/01/2021 09:00:00 AM",
+        "06/01/2021 09:10:00 AM",
+        f"192.0.2.{number}",
+        f"person{number}@example.invalid",
+        "Jan",
+        f"Tester{number}",
+        f"custom-{number}",
+    ]
+    return [*pii, size, *[label if label in reasons else "" for label in REASONS], *capability, comment]
 
 
-def write(directory: Path, rows, name=NAME, header=(ROW1, ROW2), encoding="utf-8",
-          delimiter=",", prefix=b"", manifest=None) -> Path:
+def write(
+    directory: Path,
+    rows,
+    name=NAME,
+    header=(ROW1, ROW2),
+    encoding="utf-8",
+    delimiter=",",
+    prefix=b"",
+    manifest=None,
+) -> Path:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
     writer.writerows([*header, *rows])
@@ -81,8 +101,9 @@ def land(tmp_path, path, accept=True, **kwargs):
 
 def rows(tmp_path, kind, stem="2021__business", columns="*"):
     with duckdb.connect() as con:
-        return con.execute(f"select {columns} from read_parquet(?)",
-                           [str(tmp_path / "landed" / kind / f"{stem}.parquet")]).fetchall()
+        return con.execute(
+            f"select {columns} from read_parquet(?)", [str(tmp_path / "landed" / kind / f"{stem}.parquet")]
+        ).fetchall()
 
 
 def log_lines(tmp_path):
@@ -114,42 +135,74 @@ def test_lands_answers_respondents_and_an_empty_quarantine(tmp_path, src):
         ("ld_tech_capability", "kennis_kunde", "ja_voldoende"),
         ("ld_tech_capability", "tijd_budget", "neen_onvoldoende"),
     ]
-    assert rows(tmp_path, "answers", columns="respondent_key, edition_id, audience, "
-                "is_synthetic, export_id")[0] == (
-        key, "2021", "business", False, hashlib.sha256((src / NAME).read_bytes()).hexdigest())
+    assert rows(tmp_path, "answers", columns="respondent_key, edition_id, audience, is_synthetic, export_id")[
+        0
+    ] == (key, "2021", "business", False, hashlib.sha256((src / NAME).read_bytes()).hexdigest())
     respondents = rows(tmp_path, "respondents", columns="respondent_key, language, is_synthetic")
     assert len(respondents) == 3 and respondents[0] == (key, "nl", False)  # the silent one too
     assert rows(tmp_path, "quarantine") == []
     with duckdb.connect() as con:
-        schema = con.execute("describe select * from read_parquet(?)", [
-            str(tmp_path / "landed/quarantine/2021__business.parquet")]).fetchall()
+        schema = con.execute(
+            "describe select * from read_parquet(?)",
+            [str(tmp_path / "landed/quarantine/2021__business.parquet")],
+        ).fetchall()
     assert [(c[0], c[1]) for c in schema] == [
-        ("export_id", "VARCHAR"), ("export_file", "VARCHAR"), ("row_number", "INTEGER"),
-        ("column_number", "INTEGER"), ("column_name", "VARCHAR"), ("redacted_value", "VARCHAR"),
-        ("reason", "VARCHAR"), ("landing_id", "VARCHAR")]
+        ("export_id", "VARCHAR"),
+        ("export_file", "VARCHAR"),
+        ("row_number", "INTEGER"),
+        ("column_number", "INTEGER"),
+        ("column_name", "VARCHAR"),
+        ("redacted_value", "VARCHAR"),
+        ("reason", "VARCHAR"),
+        ("landing_id", "VARCHAR"),
+    ]
     (line,) = log_lines(tmp_path)
-    assert (line["export_file"], line["action"], line["respondents"], line["answers"],
-            line["quarantined"]) == (NAME, "landed", "3", "11", "0")
+    assert (
+        line["export_file"],
+        line["action"],
+        line["respondents"],
+        line["answers"],
+        line["quarantined"],
+    ) == (NAME, "landed", "3", "11", "0")
 
 
 def test_french_labels_map_to_the_same_ids_and_set_the_language(tmp_path, src):
-    french = person(1, size="Entre 100 et 499", reasons=(), capability=(
-        "Oui, suffisamment à tout à fait", "Non, pas du tout à insuffisamment"))
+    french = person(
+        1,
+        size="Entre 100 et 499",
+        reasons=(),
+        capability=("Oui, suffisamment à tout à fait", "Non, pas du tout à insuffisamment"),
+    )
     french[10 + REASONS.index("Efficiëntie")] = "Efficience"  # the Dutch column, French cell
     land(tmp_path, write(src, [french, person(2)]))
     assert rows(tmp_path, "respondents", columns="language") == [("fr",), ("nl",)]
     assert rows(tmp_path, "answers", columns="option_id")[:4] == [
-        ("tussen_100_499",), ("efficientie",), ("ja_voldoende",), ("neen_onvoldoende",)]
+        ("tussen_100_499",),
+        ("efficientie",),
+        ("ja_voldoende",),
+        ("neen_onvoldoende",),
+    ]
 
 
 def test_a_french_header_lands_like_a_dutch_one(tmp_path, src):
     fr = lambda kind, q, i: BOOK.label(kind, q, i, "fr")  # noqa: E731
-    row1 = [*FIXED_COLUMNS, fr("question", "org_size_worldwide", "org_size_worldwide"),
-            fr("question", "ld_tech_reasons", "ld_tech_reasons"), *[""] * 9,
-            fr("question", "ld_tech_capability", "ld_tech_capability"), "", "Remarques ?"]
-    row2 = [*[""] * 9, "Response",
-            *[fr("option", "ld_tech_reasons", o) for o in BOOK.options["ld_tech_reasons"]],
-            "Connaissances et savoir-faire", "Temps et budget", "Open-Ended Response"]
+    row1 = [
+        *FIXED_COLUMNS,
+        fr("question", "org_size_worldwide", "org_size_worldwide"),
+        fr("question", "ld_tech_reasons", "ld_tech_reasons"),
+        *[""] * 9,
+        fr("question", "ld_tech_capability", "ld_tech_capability"),
+        "",
+        "Remarques ?",
+    ]
+    row2 = [
+        *[""] * 9,
+        "Response",
+        *[fr("option", "ld_tech_reasons", o) for o in BOOK.options["ld_tech_reasons"]],
+        "Connaissances et savoir-faire",
+        "Temps et budget",
+        "Open-Ended Response",
+    ]
     report = land(tmp_path, write(src, [person(1)], header=(row1, row2)))
     assert report.action == "landed" and report.answers == 5
 
@@ -162,7 +215,8 @@ def test_header_matching_forgives_whitespace_case_and_trailing_punctuation_only(
     report = land(tmp_path, write(src, [person(1)], header=(row1, ROW2), name="2021_business_b.csv"))
     assert report.action == "rejected"
     assert normalise_label("Dans quel secteur travaillez-vous ?") == normalise_label(
-        "dans  quel secteur travaillez-vous")
+        "dans  quel secteur travaillez-vous"
+    )
 
 
 def test_respondent_key_is_the_salted_sha256_of_edition_audience_and_id():
@@ -186,7 +240,8 @@ def test_semicolon_delimiter_is_rejected(tmp_path, src):
     assert report.messages == [
         f'{NAME}, row 1: rejected: fields are separated by semicolons (";"), not by commas; '
         "SurveyMonkey CSV exports use commas: export again as CSV and do not re-save the file "
-        "in Excel"]
+        "in Excel"
+    ]
     assert not (tmp_path / "landed" / "answers").exists()
     assert not (tmp_path / "landed" / "respondents").exists()
     (line,) = log_lines(tmp_path)
@@ -197,7 +252,8 @@ def test_tab_delimiter_is_rejected(tmp_path, src):
     report = land(tmp_path, write(src, [person(1)], delimiter="\t"))
     assert report.messages == [
         f"{NAME}, row 1: rejected: fields are separated by tabs, not by commas; SurveyMonkey "
-        "CSV exports use commas: export again as CSV and do not re-save the file in Excel"]
+        "CSV exports use commas: export again as CSV and do not re-save the file in Excel"
+    ]
 
 
 def test_utf8_bom_is_stripped_and_reported(tmp_path, src):
@@ -218,7 +274,8 @@ def test_missing_second_header_row_is_rejected(tmp_path, src):
     assert report.messages == [
         f'{NAME}, row 2, column 1 "Respondent ID": rejected: missing second header row: row 2 '
         "has a Respondent ID, so it is a respondent, not the row of answer labels; "
-        "SurveyMonkey exports have two header rows"]
+        "SurveyMonkey exports have two header rows"
+    ]
 
 
 @pytest.mark.parametrize("extra", [ROW2, ROW1], ids=["labels-twice", "questions-twice"])
@@ -226,7 +283,8 @@ def test_extra_header_row_is_rejected(tmp_path, src, extra):
     report = land(tmp_path, write(src, [person(1)], header=(ROW1, ROW2, extra)))
     assert report.messages == [
         f"{NAME}, row 3: rejected: extra header row: it has no Respondent ID and repeats "
-        "header labels; SurveyMonkey exports have exactly two header rows"]
+        "header labels; SurveyMonkey exports have exactly two header rows"
+    ]
 
 
 def test_unknown_question_is_rejected_naming_the_column(tmp_path, src):
@@ -236,7 +294,8 @@ def test_unknown_question_is_rejected_naming_the_column(tmp_path, src):
     assert report.action == "rejected"
     assert report.messages == [
         f'{NAME}, row 1, column 10 "Hoeveel koffie drink je per dag?": rejected: unknown '
-        "question: not in seeds/codebook/questions.csv nor seeds/codebook/label_variants.csv"]
+        "question: not in seeds/codebook/questions.csv nor seeds/codebook/label_variants.csv"
+    ]
 
 
 def test_unknown_option_label_in_the_header_is_rejected(tmp_path, src):
@@ -245,7 +304,8 @@ def test_unknown_option_label_in_the_header_is_rejected(tmp_path, src):
     report = land(tmp_path, write(src, [person(1)], header=(ROW1, row2)))
     assert report.messages == [
         f'{NAME}, row 2, column 12 "{Q_REASONS} | Gratis koffie": rejected: unknown option '
-        'label for multi-choice question "ld_tech_reasons"']
+        'label for multi-choice question "ld_tech_reasons"'
+    ]
 
 
 def test_free_text_of_unknown_questions_is_dropped_not_rejected(tmp_path, src):
@@ -270,7 +330,8 @@ def test_utf16_is_rejected(tmp_path, src):
     report = land(tmp_path, write(src, [person(1)], encoding="utf-16"))
     assert report.messages == [
         f"{NAME}: rejected: file is UTF-16 encoded; SurveyMonkey CSV exports are UTF-8: export "
-        "again as CSV and do not re-save the file in Excel"]
+        "again as CSV and do not re-save the file in Excel"
+    ]
 
 
 def test_edition_and_audience_come_from_the_name_or_the_manifest(tmp_path, src):
@@ -278,27 +339,39 @@ def test_edition_and_audience_come_from_the_name_or_the_manifest(tmp_path, src):
     assert report.messages == [
         "export.csv: rejected: cannot tell edition and audience: name the file "
         "<edition_id>_<audience>[_anything].csv (e.g. 2021_business.csv) or add "
-        "export.csv.manifest.json"]
-    report = land(tmp_path, write(src, [person(1)], name="export.csv", manifest={
-        "edition_id": "2020-04", "audience": "aanbieders", "is_synthetic": True}))
+        "export.csv.manifest.json"
+    ]
+    report = land(
+        tmp_path,
+        write(
+            src,
+            [person(1)],
+            name="export.csv",
+            manifest={"edition_id": "2020-04", "audience": "aanbieders", "is_synthetic": True},
+        ),
+    )
     assert (report.action, report.edition_id, report.audience) == ("landed", "2020-04", "aanbieders")
     assert rows(tmp_path, "respondents", "2020-04__aanbieders", "is_synthetic") == [(True,)]
-    report = land(tmp_path, write(src, [person(1)], name="2021_business_x.csv",
-                                  manifest={"audience": "aanbieders"}))
+    report = land(
+        tmp_path, write(src, [person(1)], name="2021_business_x.csv", manifest={"audience": "aanbieders"})
+    )
     assert report.messages == [
         '2021_business_x.csv: rejected: the manifest says audience "aanbieders" but the file '
-        'name says "business"']
+        'name says "business"'
+    ]
     report = land(tmp_path, write(src, [person(1)], name="2021_klanten.csv"))
     assert report.messages == [
         '2021_klanten.csv: rejected: unknown audience "klanten" (known: aanbieders, business, '
-        "werkgevers, werknemers)"]
+        "werkgevers, werknemers)"
+    ]
 
 
 def test_missing_file_is_reported_not_raised(tmp_path):
     report = land(tmp_path, tmp_path / "2021_business_missing.csv")
     assert report.action == "rejected"
     assert report.messages == [
-        "2021_business_missing.csv: rejected: cannot read the file (No such file or directory)"]
+        "2021_business_missing.csv: rejected: cannot read the file (No such file or directory)"
+    ]
 
 
 def test_landing_error_carries_file_row_and_column():
@@ -315,20 +388,24 @@ def test_unknown_answer_label_quarantines_that_row_only(tmp_path, src):
     assert (report.action, report.respondents, report.quarantined) == ("landed", 2, 1)
     reason = 'unknown answer label for question "org_size_worldwide"'
     assert f'{NAME}, row 4, column 10 "{Q_SIZE} | Response": quarantined: {reason}' in report.messages
-    assert rows(tmp_path, "quarantine", columns="export_file, row_number, column_number, "
-                "column_name, redacted_value, reason") == [
-        (NAME, 4, 10, f"{Q_SIZE} | Response", "(redacted: text of 12 character(s))", reason)]
+    assert rows(
+        tmp_path,
+        "quarantine",
+        columns="export_file, row_number, column_number, column_name, redacted_value, reason",
+    ) == [(NAME, 4, 10, f"{Q_SIZE} | Response", "(redacted: text of 12 character(s))", reason)]
     assert len(rows(tmp_path, "respondents")) == 2
 
 
 def test_duplicate_respondent_id_keeps_the_first(tmp_path, src):
     report = land(tmp_path, write(src, [person(1), person(2), person(1, size="Minder dan 100")]))
     assert (report.respondents, report.quarantined) == (2, 1)
-    assert rows(tmp_path, "quarantine", columns="row_number, column_number, column_name, "
-                "redacted_value, reason") == [
-        (5, 1, "Respondent ID", None, "duplicate Respondent ID (first seen on row 3)")]
-    assert f'{NAME}, row 5, column 1 "Respondent ID": quarantined: duplicate Respondent ID ' \
-           "(first seen on row 3)" in report.messages
+    assert rows(
+        tmp_path, "quarantine", columns="row_number, column_number, column_name, redacted_value, reason"
+    ) == [(5, 1, "Respondent ID", None, "duplicate Respondent ID (first seen on row 3)")]
+    assert (
+        f'{NAME}, row 5, column 1 "Respondent ID": quarantined: duplicate Respondent ID '
+        "(first seen on row 3)" in report.messages
+    )
 
 
 def test_truncated_last_line_is_quarantined(tmp_path, src):
@@ -337,11 +414,13 @@ def test_truncated_last_line_is_quarantined(tmp_path, src):
         handle.write(",".join(person(2)[:5]))  # row 4 stops after IP Address, no line end
     report = land(tmp_path, path)
     assert (report.respondents, report.quarantined) == (1, 1)
-    assert rows(tmp_path, "quarantine", columns="row_number, column_number, column_name, "
-                "redacted_value, reason") == [
-        (4, 6, "Email Address", None, f"truncated line: 5 of {N_FIELDS} fields")]
-    assert f'{NAME}, row 4, column 6 "Email Address": quarantined: truncated line: 5 of ' \
-           f"{N_FIELDS} fields" in report.messages
+    assert rows(
+        tmp_path, "quarantine", columns="row_number, column_number, column_name, redacted_value, reason"
+    ) == [(4, 6, "Email Address", None, f"truncated line: 5 of {N_FIELDS} fields")]
+    assert (
+        f'{NAME}, row 4, column 6 "Email Address": quarantined: truncated line: 5 of '
+        f"{N_FIELDS} fields" in report.messages
+    )
 
 
 def test_more_ticks_than_max_choices_is_quarantined(tmp_path, src):
@@ -349,23 +428,30 @@ def test_more_ticks_than_max_choices_is_quarantined(tmp_path, src):
     assert (report.respondents, report.quarantined) == (1, 1)
     column_name = f"{Q_REASONS} | {REASONS[3]}"
     reason = '4 options ticked for question "ld_tech_reasons" (max_choices 3)'
-    assert rows(tmp_path, "quarantine", columns="row_number, column_number, column_name, "
-                "redacted_value, reason") == [(3, 14, column_name, REASONS[3], reason)]
+    assert rows(
+        tmp_path, "quarantine", columns="row_number, column_number, column_name, redacted_value, reason"
+    ) == [(3, 14, column_name, REASONS[3], reason)]
     assert f'{NAME}, row 3, column 14 "{column_name}": quarantined: {reason}' in report.messages
 
 
-@pytest.mark.parametrize("cell", ["=SUM(A1:A9)", "+32 470 00 00 00", "-1", "@IMPORT('x')",
-                                  '=HYPERLINK("http://example.invalid","klik")'])
+@pytest.mark.parametrize(
+    "cell",
+    ["=SUM(A1:A9)", "+32 470 00 00 00", "-1", "@IMPORT('x')", '=HYPERLINK("http://example.invalid","klik")'],
+)
 def test_formula_like_unknown_cells_are_quarantined_redacted(tmp_path, src, cell):
     report = land(tmp_path, write(src, [person(1, size=cell)]))
     assert report.quarantined == 1
-    reason = ('unknown answer label for question "org_size_worldwide"; the cell starts with '
-              f'"{cell[0]}" and is kept as text, never evaluated')
+    reason = (
+        'unknown answer label for question "org_size_worldwide"; the cell starts with '
+        f'"{cell[0]}" and is kept as text, never evaluated'
+    )
     assert rows(tmp_path, "quarantine", columns="redacted_value, reason") == [
-        (f"(redacted: text of {len(cell)} character(s))", reason)]
+        (f"(redacted: text of {len(cell)} character(s))", reason)
+    ]
     # the log is a CSV that people open in spreadsheets: nothing in it starts a formula
-    assert not any(value.startswith(("=", "+", "-", "@"))
-                   for line in log_lines(tmp_path) for value in line.values())
+    assert not any(
+        value.startswith(("=", "+", "-", "@")) for line in log_lines(tmp_path) for value in line.values()
+    )
 
 
 @pytest.mark.parametrize("label", ["=10000+", "+10000", "-10000 (min)", "@10000"])
@@ -374,9 +460,9 @@ def test_formula_like_known_labels_land_as_text(tmp_path, src, label):
     shutil.copytree(CODEBOOK_DIR, codebook_dir)
     with (codebook_dir / "label_variants.csv").open("a", encoding="utf-8", newline="") as handle:
         csv.writer(handle, lineterminator="\n").writerow(
-            ["option", "org_size_worldwide", "", "10000_of_meer", "nl", label])
-    report = land(tmp_path, write(src, [person(1, size=label)]),
-                  codebook=build_codebook(codebook_dir))
+            ["option", "org_size_worldwide", "", "10000_of_meer", "nl", label]
+        )
+    report = land(tmp_path, write(src, [person(1, size=label)]), codebook=build_codebook(codebook_dir))
     assert (report.respondents, report.quarantined) == (1, 0)
     assert rows(tmp_path, "answers", columns="option_id")[0] == ("10000_of_meer",)
 
@@ -402,26 +488,35 @@ def test_no_personal_data_or_free_text_is_written_anywhere(tmp_path, src):
     assert (report.respondents, report.quarantined) == (5, 3)
     secrets = [value for row in people for value in row[:9] if value not in ("", "400000001")]
     secrets = [s for s in secrets if not s.startswith("06/01/2021")] + [
-        "Geheime opmerking", "400000001", "06/01/2021", "Jan"]
+        "Geheime opmerking",
+        "400000001",
+        "06/01/2021",
+        "Jan",
+    ]
     written = b"".join(p.read_bytes() for p in (tmp_path / "landed").rglob("*") if p.is_file())
     for secret in secrets:
         assert secret.encode() not in written, secret
     with duckdb.connect() as con:
-        values = con.execute("""
+        values = con.execute(
+            """
             select string_agg(coalesce(redacted_value, '') || column_name || reason, ' ')
-            from read_parquet(?)""", [str(tmp_path / "landed/quarantine/2021__business.parquet")]
+            from read_parquet(?)""",
+            [str(tmp_path / "landed/quarantine/2021__business.parquet")],
         ).fetchone()[0]
     assert "Onbekend" not in values and not any(secret in values for secret in secrets)
     assert "(redacted: text of 8 character(s))" in values
 
 
-@pytest.mark.parametrize("typed", ["jan.peeters@example.invalid", "Jan Peeters",
-                                   "+32 470 12 34 56", "BE71 0961 2345 6769", "192.0.2.44"])
+@pytest.mark.parametrize(
+    "typed",
+    ["jan.peeters@example.invalid", "Jan Peeters", "+32 470 12 34 56", "BE71 0961 2345 6769", "192.0.2.44"],
+)
 def test_free_text_typed_into_an_answer_column_is_never_stored(tmp_path, src, typed):
     report = land(tmp_path, write(src, [person(1), person(2, size=typed)]))
     assert (report.respondents, report.quarantined) == (1, 1)
     assert rows(tmp_path, "quarantine", columns="row_number, column_number, redacted_value") == [
-        (4, 10, f"(redacted: text of {len(typed)} character(s))")]
+        (4, 10, f"(redacted: text of {len(typed)} character(s))")
+    ]
     written = b"".join(p.read_bytes() for p in (tmp_path / "landed").rglob("*") if p.is_file())
     assert typed.encode() not in written
     assert not any(typed in message for message in report.messages)
@@ -429,8 +524,7 @@ def test_free_text_typed_into_an_answer_column_is_never_stored(tmp_path, src, ty
 
 def test_a_number_in_an_answer_column_keeps_its_shape_only(tmp_path, src):
     land(tmp_path, write(src, [person(1, size="3")]))  # a "Numerical value" export's cell
-    assert rows(tmp_path, "quarantine", columns="redacted_value") == [
-        ("(redacted: a number of 1 digit(s))",)]
+    assert rows(tmp_path, "quarantine", columns="redacted_value") == [("(redacted: a number of 1 digit(s))",)]
 
 
 # --------------------------------------------------------------------------- idempotency
@@ -445,8 +539,8 @@ def test_landing_the_same_file_twice_is_unchanged(tmp_path, src):
     assert again.action == "unchanged"
     assert (again.respondents, again.answers, again.quarantined) == (2, first.answers, 0)
     assert again.messages == [
-        f"{NAME}: unchanged: export {first.export_id} is already landed for 2021 business; "
-        "nothing rewritten"]
+        f"{NAME}: unchanged: export {first.export_id} is already landed for 2021 business; nothing rewritten"
+    ]
     assert (landed.stat().st_mtime_ns, landed.read_bytes()) == before
     assert [line["action"] for line in log_lines(tmp_path)] == ["landed", "unchanged"]
 
@@ -461,13 +555,16 @@ def test_a_settled_unchanged_export_is_not_read_again(tmp_path, src, monkeypatch
     path = write(src, [person(1), person(2)])
     settle(path)
     first = land(tmp_path, path)
-    monkeypatch.setattr("orchestration.landing.land.probe_file",
-                        lambda *args: pytest.fail("an unchanged export was hashed again"))
+    monkeypatch.setattr(
+        "orchestration.landing.land.probe_file",
+        lambda *args: pytest.fail("an unchanged export was hashed again"),
+    )
     again = land(tmp_path, path)
     assert (again.action, again.export_id, again.respondents) == ("unchanged", first.export_id, 2)
     assert again.messages == [
         f"{NAME}: unchanged (size, modification time and inode as when it was hashed): export "
-        f"{first.export_id} is already landed for 2021 business; nothing rewritten"]
+        f"{first.export_id} is already landed for 2021 business; nothing rewritten"
+    ]
 
 
 def test_a_touched_or_fresh_export_is_hashed_again(tmp_path, src, monkeypatch):
@@ -475,8 +572,9 @@ def test_a_touched_or_fresh_export_is_hashed_again(tmp_path, src, monkeypatch):
     first = land(tmp_path, path)  # modified just now: not trusted by size and time
     hashed = []
     real_probe = land_module.probe_file
-    monkeypatch.setattr("orchestration.landing.land.probe_file",
-                        lambda *args: hashed.append(args) or real_probe(*args))
+    monkeypatch.setattr(
+        "orchestration.landing.land.probe_file", lambda *args: hashed.append(args) or real_probe(*args)
+    )
     assert land(tmp_path, path).action == "unchanged" and len(hashed) == 1
     settle(path)  # touched: the size is the same, the time is not
     assert land(tmp_path, path).action == "unchanged" and len(hashed) == 2
@@ -531,8 +629,16 @@ def test_force_relands_an_unchanged_file(tmp_path, src):
 
 def test_label_variants_repeat_the_dutch_codebook_and_translate_every_generated_label():
     variants = read_csv(CODEBOOK_DIR / "label_variants.csv")
-    have = {(r["kind"], r["question_id"], r["item_id"] or r["option_id"] or r["question_id"],
-             r["language"], r["label"]) for r in variants}
+    have = {
+        (
+            r["kind"],
+            r["question_id"],
+            r["item_id"] or r["option_id"] or r["question_id"],
+            r["language"],
+            r["label"],
+        )
+        for r in variants
+    }
     ids = {key[:4] for key in have}
     questions = sorted(set(audience_questions("business")) | set(audience_questions("aanbieders")))
     for question_id in questions:
@@ -556,8 +662,14 @@ def test_label_variants_seed_is_documented(tmp_path):
 
 def test_added_sector_option_completes_the_published_sector_shares():
     options = read_csv(CODEBOOK_DIR / "options.csv")
-    assert {"question_id": "sector", "option_id": "andere", "option_label": "Andere sector",
-            "option_order": "6", "is_subtotal": "false", "subtotal_option_id": ""} in options
+    assert {
+        "question_id": "sector",
+        "option_id": "andere",
+        "option_label": "Andere sector",
+        "option_order": "6",
+        "is_subtotal": "false",
+        "subtotal_option_id": "",
+    } in options
 
 
 # --------------------------------------------------------------------------- reading the body
@@ -577,8 +689,15 @@ def tricky_rows() -> list:
         person(4, reasons=REASONS[:4], comment="a\n\nb"),  # 12-14: too many ticks
         person(5)[:12],  # 15: truncated
         [*person(6), "extra", ""],  # 16: too many fields
-        person(7, size="Entre 100 et 499", reasons=(), capability=(  # 17: French
-            "Oui, suffisamment à tout à fait", "Non, pas du tout à insuffisamment")),
+        person(
+            7,
+            size="Entre 100 et 499",
+            reasons=(),
+            capability=(  # 17: French
+                "Oui, suffisamment à tout à fait",
+                "Non, pas du tout à insuffisamment",
+            ),
+        ),
         None,  # 18
     ]
 
@@ -603,11 +722,21 @@ def landed(tmp_path, stem="2021__business"):
 
 
 TRICKY_QUARANTINE = [
-    (7, 10, f"{Q_SIZE} | Response", "(redacted: text of 12 character(s))",
-     'unknown answer label for question "org_size_worldwide"'),
+    (
+        7,
+        10,
+        f"{Q_SIZE} | Response",
+        "(redacted: text of 12 character(s))",
+        'unknown answer label for question "org_size_worldwide"',
+    ),
     (10, 1, "Respondent ID", None, "duplicate Respondent ID (first seen on row 3)"),
-    (12, 14, f"{Q_REASONS} | {REASONS[3]}", REASONS[3],
-     '4 options ticked for question "ld_tech_reasons" (max_choices 3)'),
+    (
+        12,
+        14,
+        f"{Q_REASONS} | {REASONS[3]}",
+        REASONS[3],
+        '4 options ticked for question "ld_tech_reasons" (max_choices 3)',
+    ),
     (15, 13, f"{Q_REASONS} | {REASONS[2]}", None, f"truncated line: 12 of {N_FIELDS} fields"),
     (16, N_FIELDS + 1, None, None, f"too many fields: {N_FIELDS + 2} instead of {N_FIELDS}"),
 ]
@@ -616,16 +745,25 @@ TRICKY_QUARANTINE = [
 def test_line_numbers_blank_lines_and_row_problems_of_a_tricky_file(tmp_path, src):
     report = land(tmp_path, write_rows(src, tricky_rows()))
     assert (report.action, report.respondents, report.quarantined) == ("landed", 3, 5)
-    assert report.messages[:3] == [f"{NAME}, row 6: blank line skipped",
-                                   f"{NAME}, row 18: blank line skipped",
-                                   f"{NAME}: 1 free-text (Open-Ended Response) column dropped"]
-    assert rows(tmp_path, "quarantine", columns="row_number, column_number, column_name, "
-                "redacted_value, reason") == TRICKY_QUARANTINE
+    assert report.messages[:3] == [
+        f"{NAME}, row 6: blank line skipped",
+        f"{NAME}, row 18: blank line skipped",
+        f"{NAME}: 1 free-text (Open-Ended Response) column dropped",
+    ]
+    assert (
+        rows(tmp_path, "quarantine", columns="row_number, column_number, column_name, redacted_value, reason")
+        == TRICKY_QUARANTINE
+    )
     keys = [respondent_key(SALT, "2021", "business", str(98765432100 + n)) for n in (1, 3, 7)]
     assert rows(tmp_path, "respondents", columns="respondent_key, language") == [
-        (keys[0], "nl"), (keys[1], "nl"), (keys[2], "fr")]
+        (keys[0], "nl"),
+        (keys[1], "nl"),
+        (keys[2], "fr"),
+    ]
     assert rows(tmp_path, "answers", columns="respondent_key, option_id")[5:7] == [
-        (keys[1], "tussen_100_499"), (keys[1], "efficientie")]
+        (keys[1], "tussen_100_499"),
+        (keys[1], "efficientie"),
+    ]
 
 
 @pytest.mark.parametrize("variant", ["lf", "cp1252", "lone-cr", "stray-quote", "index-off"])
@@ -644,20 +782,22 @@ def test_both_ways_of_reading_the_body_give_the_same_result(tmp_path, src, monke
     elif variant == "stray-quote":  # a quote inside an unquoted cell: literal for the csv module
         rows_in[-2][-1] = '5" scherm'
     else:
-        monkeypatch.setattr("orchestration.landing.records.RecordScanner.finish",
-                            lambda self, path: None)
-    other = land(tmp_path / "other", write_rows(src, rows_in, name="2021_business_b.csv",
-                                                **kwargs))
+        monkeypatch.setattr("orchestration.landing.records.RecordScanner.finish", lambda self, path: None)
+    other = land(tmp_path / "other", write_rows(src, rows_in, name="2021_business_b.csv", **kwargs))
 
     def strip(report):
         return [m.replace("_b.csv", "_a.csv") for m in report.messages if "decoded as cp1252" not in m]
 
     assert strip(other) == direct.messages
     assert (other.respondents, other.answers, other.quarantined) == (
-        direct.respondents, direct.answers, direct.quarantined)
+        direct.respondents,
+        direct.answers,
+        direct.quarantined,
+    )
     mine, theirs = landed(tmp_path / "other"), landed(tmp_path / "direct")
-    assert mine["answers"] == [a[:-2] + (other.export_id, f"{other.export_id}:{salt_fingerprint(SALT)}")
-                               for a in theirs["answers"]]
+    assert mine["answers"] == [
+        a[:-2] + (other.export_id, f"{other.export_id}:{salt_fingerprint(SALT)}") for a in theirs["answers"]
+    ]
     # export_id and export_file (first) and landing_id (last, export_id:salt) name the file
     assert [q[2:-1] for q in mine["quarantine"]] == [q[2:-1] for q in theirs["quarantine"]]
 
@@ -665,8 +805,7 @@ def test_both_ways_of_reading_the_body_give_the_same_result(tmp_path, src, monke
 def test_answers_keep_file_and_column_order_beyond_one_duckdb_vector(tmp_path):
     """Answers per respondent in column order, respondents in file order, also for thousands
     of rows, some of them with labels that only match after normalisation."""
-    path = generate_export(tmp_path / "2021_aanbieders_order.csv", "2021", "aanbieders", 3000,
-                           seed=3)
+    path = generate_export(tmp_path / "2021_aanbieders_order.csv", "2021", "aanbieders", 3000, seed=3)
     with path.open(encoding="utf-8", newline="") as handle:
         row1, row2, *body = list(csv.reader(handle))
     for row in body[::7]:  # every 7th respondent: a variant spelling of a label
@@ -687,11 +826,11 @@ def test_answers_keep_file_and_column_order_beyond_one_duckdb_vector(tmp_path):
             if value:
                 option = column.option_id or BOOK.match_option(column.question_id, value).id
                 expected.append((key, column.question_id, column.item_id, option))
-    got = rows(tmp_path, "answers", "2021__aanbieders",
-               "respondent_key, question_id, item_id, option_id")
+    got = rows(tmp_path, "answers", "2021__aanbieders", "respondent_key, question_id, item_id, option_id")
     assert got == expected
-    assert [r[0] for r in rows(tmp_path, "respondents", "2021__aanbieders", "respondent_key")] \
-        == list(dict.fromkeys(e[0] for e in expected))
+    assert [r[0] for r in rows(tmp_path, "respondents", "2021__aanbieders", "respondent_key")] == list(
+        dict.fromkeys(e[0] for e in expected)
+    )
 
 
 def test_respondent_ids_are_stripped_and_checked_as_python_strings(tmp_path, src):
@@ -704,25 +843,46 @@ def test_respondent_ids_are_stripped_and_checked_as_python_strings(tmp_path, src
     assert (report.respondents, report.quarantined) == (3, 2)
     assert [k for (k,) in rows(tmp_path, "respondents", columns="respondent_key")] == [
         respondent_key(SALT, "2021", "business", rid)
-        for rid in ("98765432101", "\u0663\u0664\u0665", "98765432105")]
+        for rid in ("98765432101", "\u0663\u0664\u0665", "98765432105")
+    ]
     assert rows(tmp_path, "quarantine", columns="row_number, reason") == [
         (5, "Respondent ID in scientific notation, as Excel writes long numbers"),
-        (6, "missing Respondent ID")]
+        (6, "missing Respondent ID"),
+    ]
 
 
 def test_only_blank_lines_after_the_header_is_rejected_after_listing_them(tmp_path, src):
     report = land(tmp_path, write_rows(src, [None, None]))
     assert report.messages == [
-        f"{NAME}, row 3: blank line skipped", f"{NAME}, row 4: blank line skipped",
-        f"{NAME}: rejected: no respondent rows after the two header rows"]
+        f"{NAME}, row 3: blank line skipped",
+        f"{NAME}, row 4: blank line skipped",
+        f"{NAME}: rejected: no respondent rows after the two header rows",
+    ]
 
 
 def test_record_index_matches_the_csv_module(tmp_path):
     """Random CSV-like bytes fed in random small pieces: the index gives the lines where the
     csv module starts each record (and the blank lines), or declines (None) exactly for
     files the two readers could read differently."""
-    pieces = ["a", ",", ",", "\r\n", "\n", '"x"', '"a""b"', '"m\nl"', '"m\r\nl"', " ", "é",
-              "\r\n\r\n", "\n\n", '"', "\r", 'x"y', '""']
+    pieces = [
+        "a",
+        ",",
+        ",",
+        "\r\n",
+        "\n",
+        '"x"',
+        '"a""b"',
+        '"m\nl"',
+        '"m\r\nl"',
+        " ",
+        "é",
+        "\r\n\r\n",
+        "\n\n",
+        '"',
+        "\r",
+        'x"y',
+        '""',
+    ]
     rng = random.Random(5)
     for _ in range(3000):
         data = "".join(rng.choice(pieces) for _ in range(rng.randrange(1, 25))).encode()
@@ -730,7 +890,7 @@ def test_record_index_matches_the_csv_module(tmp_path):
             data = codecs.BOM_UTF8 + data
         scanner = RecordScanner()
         for start in range(0, len(data), step := rng.randrange(1, 6)):
-            scanner.feed(data[start:start + step])
+            scanner.feed(data[start : start + step])
         index = scanner.finish(tmp_path / "x.csv")
         text = data.decode("utf-8-sig")
         reader = csv.reader(io.StringIO(text, newline=""))
@@ -755,11 +915,11 @@ def rfc4180(text: str) -> bool:
                 end = text.find('"', end)
                 if end < 0:
                     return False  # never closed
-                if text[end + 1:end + 2] == '"':
+                if text[end + 1 : end + 2] == '"':
                     end += 2
                     continue
                 break
-            if text[end + 1:end + 2] not in ("", ",", "\r", "\n"):
+            if text[end + 1 : end + 2] not in ("", ",", "\r", "\n"):
                 return False
             position, field_start = end + 1, False
             continue

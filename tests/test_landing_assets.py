@@ -19,12 +19,16 @@ def write_landed(folder: Path, stem: str, respondent_key: str, redacted_value: s
     for kind in ("respondents", "quarantine"):
         (folder / kind).mkdir(parents=True, exist_ok=True)
     with duckdb.connect() as con:
-        con.execute(f"copy (select ?::varchar as respondent_key, 'nl' as language) "
-                    f"to {literal(str(folder / 'respondents' / (stem + '.parquet')))} (format parquet)",
-                    [respondent_key])
-        con.execute(f"copy (select 1 as row_number, ?::varchar as redacted_value) "
-                    f"to {literal(str(folder / 'quarantine' / (stem + '.parquet')))} (format parquet)",
-                    [redacted_value])
+        con.execute(
+            f"copy (select ?::varchar as respondent_key, 'nl' as language) "
+            f"to {literal(str(folder / 'respondents' / (stem + '.parquet')))} (format parquet)",
+            [respondent_key],
+        )
+        con.execute(
+            f"copy (select 1 as row_number, ?::varchar as redacted_value) "
+            f"to {literal(str(folder / 'quarantine' / (stem + '.parquet')))} (format parquet)",
+            [redacted_value],
+        )
 
 
 PLANTED = {
@@ -41,8 +45,10 @@ def test_personal_data_is_found_and_reported_without_the_value(tmp_path, kind):
     write_landed(tmp_path, "2021__business", KEY, "(redacted: text of 8 character(s))")
     write_landed(tmp_path, "2021__aanbieders", KEY, PLANTED[kind])
     found = personal_data_found(tmp_path)
-    assert f"quarantine/2021__aanbieders.parquet, column redacted_value: 1 value(s) " \
-           f"that look like {'an' if kind[0] in 'eI' else 'a'} {kind}" in found
+    assert (
+        f"quarantine/2021__aanbieders.parquet, column redacted_value: 1 value(s) "
+        f"that look like {'an' if kind[0] in 'eI' else 'a'} {kind}" in found
+    )
     assert all(item.startswith("quarantine/2021__aanbieders.parquet") for item in found)
     secrets = [part for part in PLANTED[kind].split() if any(c.isdigit() or c == "@" for c in part)]
     assert secrets and not any(secret in item for item in found for secret in secrets)
@@ -63,18 +69,32 @@ def test_shapes_labels_and_hashes_are_not_personal_data(tmp_path):
 def test_a_clear_text_key_is_found_without_its_value(tmp_path):
     write_landed(tmp_path, "2021__business", "Jan Tester", "x")
     assert personal_data_found(tmp_path) == [
-        "respondents/2021__business.parquet, column respondent_key: 1 value(s) that are not a sha256 hash"]
+        "respondents/2021__business.parquet, column respondent_key: 1 value(s) that are not a sha256 hash"
+    ]
 
 
 def test_the_exports_own_names_are_found(tmp_path):
     export = tmp_path / "landing" / "2021_business.csv"
     export.parent.mkdir()
-    fixed = ",".join(["Respondent ID", "Collector ID", "Start Date", "End Date", "IP Address",
-                      "Email Address", "First Name", "Last Name", "Custom Data 1"])
-    export.write_text(f"{fixed},Vraag\n,,,,,,,,,Response\n"
-                      "1,2,x,x,192.0.2.1,a@example.invalid,Marieke,Van den Broeck,,Ja\n"
-                      "3,4,x,x,192.0.2.2,b@example.invalid,Synthetic,Respondent 7,,Ja\n",
-                      encoding="utf-8")
+    fixed = ",".join(
+        [
+            "Respondent ID",
+            "Collector ID",
+            "Start Date",
+            "End Date",
+            "IP Address",
+            "Email Address",
+            "First Name",
+            "Last Name",
+            "Custom Data 1",
+        ]
+    )
+    export.write_text(
+        f"{fixed},Vraag\n,,,,,,,,,Response\n"
+        "1,2,x,x,192.0.2.1,a@example.invalid,Marieke,Van den Broeck,,Ja\n"
+        "3,4,x,x,192.0.2.2,b@example.invalid,Synthetic,Respondent 7,,Ja\n",
+        encoding="utf-8",
+    )
     landed = tmp_path / "landed"
     write_landed(landed, "2021__business", KEY, "groeten van marieke van den broeck")
     write_landed(landed, "2021__aanbieders", KEY, "2021_business_synthetic.csv")  # a first name alone
@@ -82,15 +102,14 @@ def test_the_exports_own_names_are_found(tmp_path):
     assert personal_data_found(landed, [export]) == [
         "quarantine/2021__business.parquet, column redacted_value: 1 value(s) holding a name of "
         "the exports' First Name / Last Name columns",
-        "landing_log.csv, line 2: 1 value(s) holding a name of the exports' First Name / Last "
-        "Name columns"]
+        "landing_log.csv, line 2: 1 value(s) holding a name of the exports' First Name / Last Name columns",
+    ]
 
 
 def test_the_landing_log_is_scanned(tmp_path):
     write_landed(tmp_path, "2021__business", KEY, "x")
     (tmp_path / "landing_log.csv").write_text("landed_at,message\nx,oops jan@example.invalid\n")
-    assert personal_data_found(tmp_path) == [
-        "landing_log.csv, line 2: looks like it holds an e-mail address"]
+    assert personal_data_found(tmp_path) == ["landing_log.csv, line 2: looks like it holds an e-mail address"]
 
 
 def test_the_sensor_sees_new_and_changed_exports_only(tmp_path):
@@ -121,9 +140,11 @@ def test_the_sensor_does_not_rerun_exports_landed_outside_it(tmp_path, monkeypat
     export.write_text("the export's bytes")
     (tmp_path / "landed" / "respondents").mkdir(parents=True)
     with duckdb.connect() as con:
-        con.execute(f"copy (select ? as export_id, ? as respondent_key) to "
-                    f"'{tmp_path / 'landed' / 'respondents' / '2021__business.parquet'}' (format parquet)",
-                    [hashlib.sha256(export.read_bytes()).hexdigest(), KEY])
+        con.execute(
+            f"copy (select ? as export_id, ? as respondent_key) to "
+            f"'{tmp_path / 'landed' / 'respondents' / '2021__business.parquet'}' (format parquet)",
+            [hashlib.sha256(export.read_bytes()).hexdigest(), KEY],
+        )
     with dg.instance_for_test() as instance:
         context = dg.build_sensor_context(instance=instance)
         first = landing_sensor(context)

@@ -64,29 +64,43 @@ def trailing_field(rows):  # an empty field after the last column, on data rows 
 
 
 def numerical_values(rows):  # SurveyMonkey's "Numerical value" cells: option numbers
-    return rows[:2] + [row[:9] + ["1" if cell and not cell.startswith(("Synthetic", "=")) else cell
-                                  for cell in row[9:]] for row in rows[2:]]
+    return rows[:2] + [
+        row[:9] + ["1" if cell and not cell.startswith(("Synthetic", "=")) else cell for cell in row[9:]]
+        for row in rows[2:]
+    ]
 
 
 def held_outcome_start(name: str, reason: str, landed_id: str) -> str:
     return f"{name}: held, not landed: {reason}. The landed export {landed_id} of 2021 business stays."
 
 
-@pytest.mark.parametrize("change, cause", [
-    (excel_ids, "Respondent IDs in scientific notation (like 1.26693E+10) are what Excel writes"),
-    (trailing_field, "the quarantined rows have one field more than the header rows"),
-    (numerical_values, 'this is a "Numerical value" export; export again with Cells: "Actual answer text"'),
-], ids=["excel-ids", "trailing-field", "numerical-value"])
-def test_a_re_export_with_no_landable_respondent_is_held_and_the_landed_one_stays(tmp_path, good, change, cause):
+@pytest.mark.parametrize(
+    "change, cause",
+    [
+        (excel_ids, "Respondent IDs in scientific notation (like 1.26693E+10) are what Excel writes"),
+        (trailing_field, "the quarantined rows have one field more than the header rows"),
+        (
+            numerical_values,
+            'this is a "Numerical value" export; export again with Cells: "Actual answer text"',
+        ),
+    ],
+    ids=["excel-ids", "trailing-field", "numerical-value"],
+)
+def test_a_re_export_with_no_landable_respondent_is_held_and_the_landed_one_stays(
+    tmp_path, good, change, cause
+):
     before, landed_id = landed_files(tmp_path), land_file(good, tmp_path / "landed", salt=SALT).export_id
     path = mangled(good, "2021_business_v2.csv", change)
     report = land_file(path, tmp_path / "landed", salt=SALT)
     assert (report.action, report.respondents, report.quarantined) == ("held", 0, 173)
-    assert report.outcome.startswith(held_outcome_start(
-        path.name, "no landable respondent: all 173 rows are quarantined", landed_id))
+    assert report.outcome.startswith(
+        held_outcome_start(path.name, "no landable respondent: all 173 rows are quarantined", landed_id)
+    )
     assert cause in report.outcome
-    assert report.outcome.endswith(f"To land it anyway: python -m orchestration.landing accept {path}, "
-                                   "then rebuild (make accept EXPORT=<file> does both)")
+    assert report.outcome.endswith(
+        f"To land it anyway: python -m orchestration.landing accept {path}, "
+        "then rebuild (make accept EXPORT=<file> does both)"
+    )
     assert landed_files(tmp_path) == before  # the good export's Parquet was not overwritten
     with (tmp_path / "landed" / "landing_log.csv").open(encoding="utf-8") as handle:
         assert list(csv.DictReader(handle))[-1]["action"] == "held"
@@ -94,25 +108,31 @@ def test_a_re_export_with_no_landable_respondent_is_held_and_the_landed_one_stay
 
 def test_a_trailing_field_is_reported_in_column_106(tmp_path, good):
     report = land_file(mangled(good, "2021_business_v2.csv", trailing_field), tmp_path / "landed", salt=SALT)
-    assert ("2021_business_v2.csv, row 3, column 106: quarantined: too many fields: 106 instead of 105"
-            in report.messages)
+    assert (
+        "2021_business_v2.csv, row 3, column 106: quarantined: too many fields: 106 instead of 105"
+        in report.messages
+    )
 
 
 def test_an_empty_last_column_in_every_row_is_rejected_naming_column_106(tmp_path, good):
     path = mangled(good, "2021_business_v2.csv", lambda rows: [[*row, ""] for row in rows])
     report = land_file(path, tmp_path / "landed", salt=SALT)
     assert report.action == "rejected"
-    assert report.outcome.startswith("2021_business_v2.csv, row 1, column 106: rejected: empty column: "
-                                     "no question text in row 1 and no label in row 2")
+    assert report.outcome.startswith(
+        "2021_business_v2.csv, row 1, column 106: rejected: empty column: "
+        "no question text in row 1 and no label in row 2"
+    )
 
 
 def condensed(rows):
     """The first multi-choice question in one "Response" column holding the ticked labels."""
     row1, row2 = rows[0], rows[1]
-    multi = {BOOK.questions[q].text for q in BOOK.questions if BOOK.questions[q].question_type == "multi_choice"}
+    multi = {
+        BOOK.questions[q].text for q in BOOK.questions if BOOK.questions[q].question_type == "multi_choice"
+    }
     start = next(i for i, text in enumerate(row1) if text in multi)
     end = next(i for i in range(start + 1, len(row1)) if row1[i])
-    out = [row1[:start + 1] + row1[end:], row2[:start] + ["Response"] + row2[end:]]
+    out = [row1[: start + 1] + row1[end:], row2[:start] + ["Response"] + row2[end:]]
     for row in rows[2:]:
         out.append(row[:start] + [";".join(c for c in row[start:end] if c)] + row[end:])
     return out
@@ -126,7 +146,7 @@ def test_a_condensed_export_is_rejected_saying_which_setting_to_change(tmp_path,
 
 def test_a_file_cut_inside_a_quoted_cell_is_held_as_truncated(tmp_path, good):
     data = good.read_bytes()
-    cut = data[:data.rfind(b',"', 0, len(data) - 10) + 8]  # inside the last quoted cell
+    cut = data[: data.rfind(b',"', 0, len(data) - 10) + 8]  # inside the last quoted cell
     path = good.with_name("2021_business_v2.csv")
     path.write_bytes(cut)
     before = landed_files(tmp_path)
@@ -138,16 +158,23 @@ def test_a_file_cut_inside_a_quoted_cell_is_held_as_truncated(tmp_path, good):
 
 def with_unknown_labels(count: int):
     def change(rows):
-        return rows[:2] + [[*row[:9], "Onbekend", *row[10:]] if number < count else row
-                           for number, row in enumerate(rows[2:])]
+        return rows[:2] + [
+            [*row[:9], "Onbekend", *row[10:]] if number < count else row
+            for number, row in enumerate(rows[2:])
+        ]
+
     return change
 
 
 def test_more_than_5_percent_quarantined_is_held_and_5_percent_lands(tmp_path, good):
-    held = land_file(mangled(good, "2021_business_v2.csv", with_unknown_labels(9)), tmp_path / "landed", salt=SALT)
+    held = land_file(
+        mangled(good, "2021_business_v2.csv", with_unknown_labels(9)), tmp_path / "landed", salt=SALT
+    )
     assert held.action == "held"
     assert "held, not landed: 9 of 173 respondent rows quarantined (5%, more than 5%)" in held.outcome
-    landed = land_file(mangled(good, "2021_business_v3.csv", with_unknown_labels(8)), tmp_path / "landed", salt=SALT)
+    landed = land_file(
+        mangled(good, "2021_business_v3.csv", with_unknown_labels(8)), tmp_path / "landed", salt=SALT
+    )
     assert (landed.action, landed.respondents, landed.quarantined) == ("replaced", 165, 8)
 
 
@@ -156,8 +183,10 @@ def test_far_fewer_respondents_are_held_until_accepted(tmp_path, good):
     before = landed_files(tmp_path)
     held = land_file(smaller, tmp_path / "landed", salt=SALT)
     assert held.action == "held" and landed_files(tmp_path) == before
-    assert ("held, not landed: 60 respondents against 173 in the landed export it would replace "
-            "(fewer than 80%: a filtered or partial export?)") in held.outcome
+    assert (
+        "held, not landed: 60 respondents against 173 in the landed export it would replace "
+        "(fewer than 80%: a filtered or partial export?)"
+    ) in held.outcome
     accepted = land_file(smaller, tmp_path / "landed", salt=SALT, accept=True)
     assert (accepted.action, accepted.respondents) == ("replaced", 60)
     assert any("accepted although 60 respondents against 173" in m for m in accepted.messages)
@@ -177,15 +206,22 @@ def test_an_export_of_an_edition_missing_from_editions_csv_is_rejected(tmp_path,
     shutil.copyfile(good, path)
     report = land_file(path, tmp_path / "landed", salt=SALT)
     assert report.action == "rejected"
-    assert report.outcome == ('2027_business.csv: rejected: unknown edition "2027": add it to '
-                              'seeds/codebook/editions.csv first (see README, "Adding an edition")')
+    assert report.outcome == (
+        '2027_business.csv: rejected: unknown edition "2027": add it to '
+        'seeds/codebook/editions.csv first (see README, "Adding an edition")'
+    )
 
 
 # --------------------------------------------------------------------------- the folder
 
 
-@pytest.mark.parametrize("names", [("2021_business_corrected.csv", "2021_business_synthetic.csv"),
-                                   ("2021_business_synthetic.csv", "2021_business_a.csv")])
+@pytest.mark.parametrize(
+    "names",
+    [
+        ("2021_business_corrected.csv", "2021_business_synthetic.csv"),
+        ("2021_business_synthetic.csv", "2021_business_a.csv"),
+    ],
+)
 def test_two_exports_for_one_slot_are_a_conflict_whatever_their_names(tmp_path, good, names):
     folder = good.parent
     good.with_name(good.name + ".manifest.json").unlink()
@@ -195,14 +231,17 @@ def test_two_exports_for_one_slot_are_a_conflict_whatever_their_names(tmp_path, 
     scan = scan_landing_folder(folder, BOOK)
     assert scan.exports == [] and list(scan.conflicts) == [("2021", "business")]
     landed_id = land_file(folder / names[0], tmp_path / "landed", salt=SALT).export_id
-    reports = conflict_reports(("2021", "business"), scan.conflicts[("2021", "business")], tmp_path / "landed")
+    reports = conflict_reports(
+        ("2021", "business"), scan.conflicts[("2021", "business")], tmp_path / "landed"
+    )
     first, second = sorted(names)
     assert [r.action for r in reports] == ["held", "held"]
     assert reports[0].outcome == (
         f"{first}: held, not landed: conflict: {first} and {second} are all exports of 2021 "
         f"business, and each edition and audience has one export; none of them was landed and "
         f"the landed export {landed_id} stays. Keep the right one in {folder} and move the "
-        "others out of it")
+        "others out of it"
+    )
 
 
 def test_odd_entries_of_the_landing_folder_get_one_line_each(tmp_path, good):
@@ -227,16 +266,21 @@ def test_odd_entries_of_the_landing_folder_get_one_line_each(tmp_path, good):
 def test_a_landed_export_missing_from_the_folder_is_named_with_the_withdraw_command(tmp_path, good):
     good.unlink()
     notes = unlisted_landings(tmp_path / "landed", scan_landing_folder(good.parent, BOOK), BOOK)
-    assert notes == ["2021 business: landed, but no export of it is in the landing folder: it stays "
-                     "in the warehouse; to remove it: python -m orchestration.landing withdraw 2021_business"]
+    assert notes == [
+        "2021 business: landed, but no export of it is in the landing folder: it stays "
+        "in the warehouse; to remove it: python -m orchestration.landing withdraw 2021_business"
+    ]
 
 
 def test_withdraw_moves_the_export_away_and_deletes_its_landing(tmp_path, good):
-    messages = withdraw(parse_slot("2021_business"), good.parent, tmp_path / "landed",
-                        tmp_path / "withdrawn", BOOK)
+    messages = withdraw(
+        parse_slot("2021_business"), good.parent, tmp_path / "landed", tmp_path / "withdrawn", BOOK
+    )
     assert not any((tmp_path / "landed" / kind / "2021__business.parquet").exists() for kind in KINDS)
     assert sorted(p.name for p in (tmp_path / "withdrawn").iterdir()) == [
-        "2021_business.csv", "2021_business.csv.manifest.json"]
+        "2021_business.csv",
+        "2021_business.csv.manifest.json",
+    ]
     assert list(good.parent.iterdir()) == []
     assert messages[-1].startswith("2021 business: withdrawn (export ")
     with (tmp_path / "landed" / "landing_log.csv").open(encoding="utf-8") as handle:
@@ -256,16 +300,29 @@ def test_accept_lands_only_files_of_the_landing_folder(tmp_path, good, monkeypat
     elsewhere.parent.mkdir()
     shutil.copyfile(good, elsewhere)
     assert accept([elsewhere]) == 1
-    assert capsys.readouterr().out == (f"{elsewhere}: not in the landing folder {tmp_path / 'landing'}: "
-                                       "move it there first\n")
+    assert capsys.readouterr().out == (
+        f"{elsewhere}: not in the landing folder {tmp_path / 'landing'}: move it there first\n"
+    )
 
 
 def test_the_summary_names_what_was_held_rejected_and_quarantined():
     exports = [
         {"file": "a.csv", "action": "unchanged", "respondents": 142, "quarantined": 0, "outcome": None},
         {"file": "b.csv", "action": "replaced", "respondents": 170, "quarantined": 3, "outcome": None},
-        {"file": "c.csv", "action": "held", "respondents": 0, "quarantined": 173, "outcome": "c.csv: held, not landed: x"},
-        {"file": "d.csv", "action": "rejected", "respondents": 0, "quarantined": 0, "outcome": "d.csv: rejected: y"},
+        {
+            "file": "c.csv",
+            "action": "held",
+            "respondents": 0,
+            "quarantined": 173,
+            "outcome": "c.csv: held, not landed: x",
+        },
+        {
+            "file": "d.csv",
+            "action": "rejected",
+            "respondents": 0,
+            "quarantined": 0,
+            "outcome": "d.csv: rejected: y",
+        },
     ]
     assert landing_summary(exports, ["e.xlsx: not landed: z"]).splitlines() == [
         "Landing (data/landing -> data/landed):",
@@ -285,12 +342,20 @@ def responses_by_slot(warehouse: Path) -> dict[str, set]:
     from orchestration.warehouse import connect
 
     with connect(warehouse) as con:
+
         def slots(sql: str) -> set:
             return set(con.execute(sql).fetchall())
+
         return {
-            "dim_respondent": slots("select distinct edition_id, audience, export_id from marts.dim_respondent"),
-            "fct_response_answers": slots("select distinct edition_id, audience, export_id from marts.fct_response_answers"),
-            "answer_shares": slots("select distinct edition_id, audience from marts.answer_shares where source = 'responses'"),
+            "dim_respondent": slots(
+                "select distinct edition_id, audience, export_id from marts.dim_respondent"
+            ),
+            "fct_response_answers": slots(
+                "select distinct edition_id, audience, export_id from marts.fct_response_answers"
+            ),
+            "answer_shares": slots(
+                "select distinct edition_id, audience from marts.answer_shares where source = 'responses'"
+            ),
             "too_large_bases": slots("""
                 select s.edition_id, s.audience from marts.answer_shares s
                 where s.source = 'responses' and s.n_base > (select count(*) from marts.dim_respondent r
@@ -301,8 +366,12 @@ def responses_by_slot(warehouse: Path) -> dict[str, set]:
 def landed_export_ids(landed: Path) -> set:
     """(edition_id, audience, export_id) of the landed exports that have respondents."""
     with duckdb.connect() as con:
-        return set(con.execute("select distinct edition_id, audience, export_id from read_parquet(?)",
-                               [str(landed / "respondents" / "*.parquet")]).fetchall())
+        return set(
+            con.execute(
+                "select distinct edition_id, audience, export_id from read_parquet(?)",
+                [str(landed / "respondents" / "*.parquet")],
+            ).fetchall()
+        )
 
 
 def assert_consistent(data: Path) -> set:
@@ -353,9 +422,13 @@ def test_held_exports_stop_the_run_and_the_serving_copy_stays(built_warehouse, t
     result = defs.resolve_job_def("add_landed_exports").execute_in_process(raise_on_error=False)
     checks = {evaluation.check_name: evaluation for evaluation in result.get_asset_check_evaluations()}
     assert not checks["no_held_exports"].passed
-    assert "2021_business_synthetic.csv: held, not landed: no landable respondent" in \
-        checks["no_held_exports"].description
-    assert "2021_aanbieders_corrected.csv: held, not landed: conflict" in checks["no_held_exports"].description
+    assert (
+        "2021_business_synthetic.csv: held, not landed: no landable respondent"
+        in checks["no_held_exports"].description
+    )
+    assert (
+        "2021_aanbieders_corrected.csv: held, not landed: conflict" in checks["no_held_exports"].description
+    )
     materialized = {e.asset_key.to_user_string() for e in result.all_events if e.is_step_materialization}
     assert materialized == {"landing/responses"}  # nothing built on it, nothing published
     assert {path: path.read_bytes() for path in (data / "landed").rglob("*.parquet")} == landed_before
@@ -366,9 +439,11 @@ def test_held_exports_stop_the_run_and_the_serving_copy_stays(built_warehouse, t
     assert "3 export file(s): 0 landed, 0 replaced, 0 unchanged, 3 held, 0 rejected" in out
     assert "HELD: 2021_business_synthetic.csv: held, not landed: no landable respondent" in out
     assert "do not open it in Excel" in out
-    assert ("HELD: 2021_aanbieders_corrected.csv: held, not landed: conflict: "
-            "2021_aanbieders_corrected.csv and 2021_aanbieders_synthetic.csv are all exports of "
-            "2021 aanbieders") in out
+    assert (
+        "HELD: 2021_aanbieders_corrected.csv: held, not landed: conflict: "
+        "2021_aanbieders_corrected.csv and 2021_aanbieders_synthetic.csv are all exports of "
+        "2021 aanbieders"
+    ) in out
 
 
 def test_an_emptied_landing_folder_brings_back_no_demo_and_names_what_stays(tmp_path, good, monkeypatch):
@@ -388,4 +463,5 @@ def test_an_emptied_landing_folder_brings_back_no_demo_and_names_what_stays(tmp_
     (materialization,) = result.asset_materializations_for_node("landing__responses")
     assert materialization.metadata["notes"].value == [
         "2021 business: landed, but no export of it is in the landing folder: it stays in the "
-        "warehouse; to remove it: python -m orchestration.landing withdraw 2021_business"]
+        "warehouse; to remove it: python -m orchestration.landing withdraw 2021_business"
+    ]

@@ -15,8 +15,11 @@ RESPONDENT_TEST = "relationships_fct_response_answers_respondent_key__respondent
 def compiled(root: Path, test: str) -> str:
     """The SQL the test ran, from dbt's run_results.json."""
     results = json.loads((root / "target" / "run_results.json").read_text(encoding="utf-8"))["results"]
-    (sql,) = [result["compiled_code"] for result in results
-              if result["unique_id"].startswith(f"test.tendensen.{test}.")]
+    (sql,) = [
+        result["compiled_code"]
+        for result in results
+        if result["unique_id"].startswith(f"test.tendensen.{test}.")
+    ]
     return sql
 
 

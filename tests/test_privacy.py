@@ -33,18 +33,26 @@ def all_text_values(path) -> set[str]:
     with duckdb.connect(str(path), read_only=True) as con:
         columns = con.execute(
             "select table_schema, table_name, column_name from information_schema.columns "
-            "where data_type = 'VARCHAR' and table_catalog = current_database()").fetchall()
+            "where data_type = 'VARCHAR' and table_catalog = current_database()"
+        ).fetchall()
         values = set()
         for schema, table, column in columns:
-            values |= {value for (value,) in con.execute(
-                f'select distinct "{column}" from "{schema}"."{table}" where "{column}" is not null').fetchall()}
+            values |= {
+                value
+                for (value,) in con.execute(
+                    f'select distinct "{column}" from "{schema}"."{table}" where "{column}" is not null'
+                ).fetchall()
+            }
     return values
 
 
 @pytest.mark.parametrize("which", ["warehouse", "serving copy"])
 def test_no_personal_data_anywhere(built_warehouse, personal_data, which):
-    path = built_warehouse.path if which == "warehouse" else (
-        built_warehouse.path.parent / "serving" / "tendensen.duckdb")
+    path = (
+        built_warehouse.path
+        if which == "warehouse"
+        else (built_warehouse.path.parent / "serving" / "tendensen.duckdb")
+    )
     values = all_text_values(path)
     assert built_warehouse.scalar("select count(*) from marts.dim_respondent") == 173 + 142
     assert not values & personal_data
@@ -59,6 +67,10 @@ def test_landed_files_hold_no_personal_data(built_warehouse, personal_data):
 
 
 def test_small_bases_are_suppressed(built_warehouse):
-    assert built_warehouse.scalar(
-        "select count(*) from marts.answer_shares where source = 'responses' and n_base < 10 "
-        "and pct is not null") == 0
+    assert (
+        built_warehouse.scalar(
+            "select count(*) from marts.answer_shares where source = 'responses' and n_base < 10 "
+            "and pct is not null"
+        )
+        == 0
+    )

@@ -13,8 +13,9 @@ class Clock:
 
 def test_progress_says_count_share_and_rate_at_most_every_interval():
     clock, lines = Clock(), []
-    progress = Progress("generating x.csv", 1000, unit="respondents", every_seconds=5,
-                        say=lines.append, clock=clock)
+    progress = Progress(
+        "generating x.csv", 1000, unit="respondents", every_seconds=5, say=lines.append, clock=clock
+    )
     clock.now = 1.0
     progress.update(100)  # too soon: nothing
     clock.now = 5.0
@@ -32,8 +33,24 @@ def test_progress_says_count_share_and_rate_at_most_every_interval():
 def test_generator_command_line_reports_progress(tmp_path, capsys):
     from orchestration.landing.generate import main
 
-    assert main(["export", "--edition", "2021", "--audience", "business", "--respondents", "50",
-                 "--seed", "3", "--out", str(tmp_path)]) == 0
+    assert (
+        main(
+            [
+                "export",
+                "--edition",
+                "2021",
+                "--audience",
+                "business",
+                "--respondents",
+                "50",
+                "--seed",
+                "3",
+                "--out",
+                str(tmp_path),
+            ]
+        )
+        == 0
+    )
     err = capsys.readouterr().err
     assert "generating 2021_business_synthetic_n50_seed3.csv: 50 of 50 respondents (100%)" in err
     assert "done in" in err

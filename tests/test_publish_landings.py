@@ -27,11 +27,15 @@ def make_warehouse(path: Path, landings: dict[str, tuple[int, str]]) -> None:
         con.execute("create schema if not exists audit")
         con.execute("create or replace table marts.answer_shares as select 1 as pct")
         con.execute("create or replace table audit.share_checks as select true as passed")
-        con.execute("create or replace table marts.fct_response_answers "
-                    "(respondent_key varchar, landing_id varchar, loaded_at timestamp)")
+        con.execute(
+            "create or replace table marts.fct_response_answers "
+            "(respondent_key varchar, landing_id varchar, loaded_at timestamp)"
+        )
         for landing, (rows, loaded_at) in landings.items():
-            con.execute("insert into marts.fct_response_answers select 'r' || range, ?, ?::timestamp "
-                        "from range(?)", [landing, loaded_at, rows])
+            con.execute(
+                "insert into marts.fct_response_answers select 'r' || range, ?, ?::timestamp from range(?)",
+                [landing, loaded_at, rows],
+            )
 
 
 def landing_files(parquet_root: Path) -> dict[str, os.stat_result]:
@@ -58,8 +62,11 @@ def test_each_landing_is_one_parquet_file_and_a_table_in_the_serving_copy(paths)
     assert len(landing_files(parquet)) == 2
     assert serving_count(serving, f"landing_id = '{LANDING_B}'") == 2
     with duckdb.connect(str(serving), read_only=True) as con:
-        kinds = dict(con.execute("select table_name, table_type from information_schema.tables "
-                                 "where table_schema = 'marts'").fetchall())
+        kinds = dict(
+            con.execute(
+                "select table_name, table_type from information_schema.tables where table_schema = 'marts'"
+            ).fetchall()
+        )
     # a table, not a view over Parquet paths: the serving copy can be moved (test_serving_portable)
     assert kinds == {"answer_shares": "BASE TABLE", "fct_response_answers": "BASE TABLE"}
     assert (parquet / "current" / "answer_shares.parquet").exists()
@@ -113,7 +120,9 @@ def test_a_reader_of_current_keeps_its_files_through_many_quick_publishes(paths)
         publish(warehouse, serving, parquet)
     assert len(list(parquet.glob("v-*"))) == PARQUET_VERSIONS_KEPT + 3
     files = [str(path) for path in listed if path.parent.name == "fct_response_answers"]
-    with duckdb.connect() as con:  # its own connection: a half-fetched result on duckdb's default one breaks later tests
+    with (
+        duckdb.connect() as con
+    ):  # its own connection: a half-fetched result on duckdb's default one breaks later tests
         counts = con.execute("select count(*) from read_parquet(?)", [files]).fetchall()
     assert counts == [(3,)]
 
@@ -124,8 +133,9 @@ def test_the_serving_copy_is_read_only_and_in_a_format_duckdb_1x_reads(paths):
     publish(warehouse, serving, parquet)
     assert stat.S_IMODE(serving.stat().st_mode) & 0o222 == 0
     with duckdb.connect(str(serving), read_only=True) as con:
-        (storage,) = con.execute("select tags['storage_version'] from duckdb_databases() "
-                                 "where database_name = current_database()").fetchone()
+        (storage,) = con.execute(
+            "select tags['storage_version'] from duckdb_databases() where database_name = current_database()"
+        ).fetchone()
     assert storage == "v1.4.0+"
 
 
@@ -153,7 +163,9 @@ def test_a_wal_left_by_a_read_write_client_is_removed_at_publish(paths):
     assert serving_count(serving) == 5  # a reader opens the new file ...
     assert not wal.exists()
     with duckdb.connect(str(serving), read_only=True) as con:
-        assert con.execute("select count(*) from duckdb_tables() where table_name = 'scribble'").fetchone() == (0,)
+        assert con.execute(
+            "select count(*) from duckdb_tables() where table_name = 'scribble'"
+        ).fetchone() == (0,)
 
 
 def test_a_respondent_table_without_rows_is_published_with_its_columns(paths):
@@ -167,8 +179,9 @@ def test_a_respondent_table_without_rows_is_published_with_its_columns(paths):
 
 def serving_landings(serving: Path) -> dict[str, int]:
     with duckdb.connect(str(serving), read_only=True) as con:
-        return dict(con.execute("select landing_id, count(*) from marts.fct_response_answers "
-                                "group by all").fetchall())
+        return dict(
+            con.execute("select landing_id, count(*) from marts.fct_response_answers group by all").fetchall()
+        )
 
 
 def test_the_serving_copy_is_updated_from_the_previous_one_landing_by_landing(paths):
@@ -178,15 +191,22 @@ def test_the_serving_copy_is_updated_from_the_previous_one_landing_by_landing(pa
     make_warehouse(warehouse, {LANDING_A: (3, "2026-01-01"), LANDING_B: (2, "2026-01-01")})
     assert not publish(warehouse, serving, parquet).serving_updated  # nothing to start from
     with duckdb.connect(str(serving), read_only=True) as con:
-        rowids_a = con.execute("select list(rowid order by rowid) from marts.fct_response_answers "
-                               "where landing_id = ?", [LANDING_A]).fetchone()[0]
+        rowids_a = con.execute(
+            "select list(rowid order by rowid) from marts.fct_response_answers where landing_id = ?",
+            [LANDING_A],
+        ).fetchone()[0]
     # B first: a serving copy written whole would give A's rows other row ids
     make_warehouse(warehouse, {LANDING_B: (4, "2026-02-01"), LANDING_A: (3, "2026-01-01")})
     assert publish(warehouse, serving, parquet).serving_updated
     assert serving_landings(serving) == {LANDING_A: 3, LANDING_B: 4}
     with duckdb.connect(str(serving), read_only=True) as con:
-        assert con.execute("select list(rowid order by rowid) from marts.fct_response_answers "
-                           "where landing_id = ?", [LANDING_A]).fetchone()[0] == rowids_a  # not rewritten
+        assert (
+            con.execute(
+                "select list(rowid order by rowid) from marts.fct_response_answers where landing_id = ?",
+                [LANDING_A],
+            ).fetchone()[0]
+            == rowids_a
+        )  # not rewritten
     make_warehouse(warehouse, {LANDING_A: (3, "2026-01-01")})
     with duckdb.connect(str(warehouse)) as con:  # B withdrawn: its rows leave the warehouse
         con.execute("delete from marts.fct_response_answers where landing_id = ?", [LANDING_B])
@@ -212,4 +232,6 @@ def test_a_serving_copy_a_client_rewrote_is_not_started_from(paths):
     assert not published.serving_updated
     assert serving_landings(serving) == {LANDING_A: 3}
     with duckdb.connect(str(serving), read_only=True) as con:
-        assert con.execute("select count(*) from duckdb_tables() where table_name = 'scribble'").fetchone() == (0,)
+        assert con.execute(
+            "select count(*) from duckdb_tables() where table_name = 'scribble'"
+        ).fetchone() == (0,)

@@ -21,11 +21,25 @@ PUBLISHED = [
     (2, "2021", "aanbieders", "provider_org_fte", None, "5 of meer FTE", 68),
     (3, "2020", "aanbieders", "crisis_mainly_offered", None, "moeilijkheden", 74),
     (3, "2021", "business", "crisis_mainly_offered", None, "mogelijkheden", 83),
-    (4, "2021", "aanbieders", "crisis_outcome", None,
-     "komen we als organisatie / L&D-afdeling zwakker uit de crisis.", 9),
+    (
+        4,
+        "2021",
+        "aanbieders",
+        "crisis_outcome",
+        None,
+        "komen we als organisatie / L&D-afdeling zwakker uit de crisis.",
+        9,
+    ),
     (5, "2021", "aanbieders", "corona_adaptation_moment", None, "Vrijwel meteen, ongeveer 01/04/20", 51),
-    (5, "2021", "business", "corona_adaptation_moment", None,
-     "We zijn er ook vandaag nog niet helemaal klaar voor", 9),
+    (
+        5,
+        "2021",
+        "business",
+        "corona_adaptation_moment",
+        None,
+        "We zijn er ook vandaag nog niet helemaal klaar voor",
+        9,
+    ),
     (6, "2020", "aanbieders", "corona_revenue_impact", None, "Ja, onze omzet was meer dan 50% lager", 13),
     (6, "2021", "aanbieders", "corona_revenue_impact", None, "Neen", 26),
     (7, "2021", "business", "ld_technology_use", None, "Ja, zeker wel", 67),
@@ -36,24 +50,73 @@ PUBLISHED = [
     (10, "2021", "business", "ld_spend_per_person", None, "Tussen € 750 en 1500 per persoon / jaar", 27),
     (12, "2021", "business", "ld_tech_reasons", None, "Efficiëntie", 47),
     (12, "2021", "aanbieders", "ld_tech_reasons", None, "Individualisering van aanbod", 50),
-    (16, "2021", "business", "training_participation_measures", None,
-     "Zorg dat werkgevers en leidinggevenden een groeimindset stimuleren", 71),
-    (16, "2021", "aanbieders", "training_participation_measures", None,
-     "Verplicht een individu tot X dagen opleiding", 5),
-    (17, "2021", "aanbieders", "learning_culture_levers", None,
-     "Geef organisaties mogelijkheden om L&D als een investering i.p.v. een kost te zien", 58),
-    (18, "2021", "aanbieders", "government_statements",
-     "Iedereen moet het onderwijs verlaten mét een kwalificatie", "Eerder akkoord tot volledig akkoord", 68),
-    (18, "2021", "business", "government_statements",
-     "De overheid moet zelf een L&D-aanbod ontwikkelen / in stand houden",
-     "Helemaal niet akkoord tot niet akkoord", 65),
+    (
+        16,
+        "2021",
+        "business",
+        "training_participation_measures",
+        None,
+        "Zorg dat werkgevers en leidinggevenden een groeimindset stimuleren",
+        71,
+    ),
+    (
+        16,
+        "2021",
+        "aanbieders",
+        "training_participation_measures",
+        None,
+        "Verplicht een individu tot X dagen opleiding",
+        5,
+    ),
+    (
+        17,
+        "2021",
+        "aanbieders",
+        "learning_culture_levers",
+        None,
+        "Geef organisaties mogelijkheden om L&D als een investering i.p.v. een kost te zien",
+        58,
+    ),
+    (
+        18,
+        "2021",
+        "aanbieders",
+        "government_statements",
+        "Iedereen moet het onderwijs verlaten mét een kwalificatie",
+        "Eerder akkoord tot volledig akkoord",
+        68,
+    ),
+    (
+        18,
+        "2021",
+        "business",
+        "government_statements",
+        "De overheid moet zelf een L&D-aanbod ontwikkelen / in stand houden",
+        "Helemaal niet akkoord tot niet akkoord",
+        65,
+    ),
     (19, "2021", "business", "ld_agenda_18_24m", None, "Meten via L&D Analytics", 15),
-    (19, "2021", "aanbieders", "ld_agenda_18_24m", None,
-     "De productiviteit/kwaliteit van de organisatie verhogen", 39),
+    (
+        19,
+        "2021",
+        "aanbieders",
+        "ld_agenda_18_24m",
+        None,
+        "De productiviteit/kwaliteit van de organisatie verhogen",
+        39,
+    ),
     (20, "2021", "business", "ld_roles_evolution", "Talent Manager", "Wordt belangrijker als nu", 62),
     (20, "2021", "aanbieders", "ld_roles_evolution", "Administrator", "Wordt minder belangrijk als nu", 21),
     (21, "2021", "business", "purchase_criteria", None, "Fit met bedrijfscultuur", 40),
-    (21, "2021", "aanbieders", "purchase_criteria", None, "Referenties & reputatie van de aanbieder / trainer", 31),
+    (
+        21,
+        "2021",
+        "aanbieders",
+        "purchase_criteria",
+        None,
+        "Referenties & reputatie van de aanbieder / trainer",
+        31,
+    ),
 ]
 
 # Numbers quoted only in the prose: (edition, audience, question_id, item_label, pct).
@@ -65,7 +128,13 @@ PROSE = [
     ("2020-04", "aanbieders", "client_budget_expectation", None, 56),
     ("2021", "alle", "questionnaire_language", None, 10),
     ("2011", "alle", "purchase_criteria_importance", "Inhoud van de training", 6.69),
-    ("2011", "alle", "purchase_criteria_importance", "Erkenning voor subsidies voor de KMO-portefeuille", 2.67),
+    (
+        "2011",
+        "alle",
+        "purchase_criteria_importance",
+        "Erkenning voor subsidies voor de KMO-portefeuille",
+        2.67,
+    ),
     ("2019", "werkgevers", "learning_offer_evolution", None, 63),
     ("2019", "werknemers", "learning_offer_evolution", None, 25),
     ("2025", "business", "expected_learning_opportunities", None, 43),
@@ -77,8 +146,9 @@ def test_the_pipeline_succeeded(built_warehouse):
 
 
 @pytest.mark.parametrize("figure, edition, audience, question_id, item_label, option_label, pct", PUBLISHED)
-def test_published_figure_value(built_warehouse, figure, edition, audience, question_id,
-                                item_label, option_label, pct):
+def test_published_figure_value(
+    built_warehouse, figure, edition, audience, question_id, item_label, option_label, pct
+):
     rows = built_warehouse.rows(
         """
         select pct, source_report, source_figure, is_partial, is_synthetic
@@ -119,13 +189,15 @@ def test_whole_figure_8_reproduced(built_warehouse):
     ):
         expected.add((item, audience, edition, "Ja, voldoende tot zeer zeker", ja[index]))
         expected.add((item, audience, edition, "Neen, helemaal niet tot onvoldoende", neen[index]))
-    actual = set(built_warehouse.rows(
-        """
+    actual = set(
+        built_warehouse.rows(
+            """
         select item_label, audience, edition_id, option_label, pct
         from marts.answer_shares
         where source = 'published' and question_id = 'ld_tech_capability'
         """
-    ))
+        )
+    )
     assert actual == expected
 
 
@@ -149,50 +221,82 @@ def test_whole_figure_20_reproduced(built_warehouse):
         for role, values in table.items()
         for column, audience in enumerate(["business", "aanbieders"] * 3)
     }
-    actual = set(built_warehouse.rows(
-        """
+    actual = set(
+        built_warehouse.rows(
+            """
         select item_label, audience, option_label, pct from marts.answer_shares
         where source = 'published' and question_id = 'ld_roles_evolution' and edition_id = '2021'
         """
-    ))
+        )
+    )
     assert actual == expected
 
 
 # What pins the 2021 report pins it alone: a later document's rows (another edition's figures,
 # a complete distribution quoted in its text) need only pass the general rules.
 def test_every_figure_with_numbers_is_present(built_warehouse):
-    figures = {figure for (figure,) in built_warehouse.rows(
-        "select distinct source_figure from marts.answer_shares "
-        "where source_figure is not null and source_report = ?", [REPORT_2021])}
+    figures = {
+        figure
+        for (figure,) in built_warehouse.rows(
+            "select distinct source_figure from marts.answer_shares "
+            "where source_figure is not null and source_report = ?",
+            [REPORT_2021],
+        )
+    }
     assert figures == {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 16, 17, 18, 19, 20, 21}
 
 
 def test_published_row_counts(built_warehouse):
-    per_figure = dict(built_warehouse.rows(
-        "select source_figure, count(*) from marts.answer_shares "
-        "where source = 'published' and source_figure is not null and source_report = ? group by all",
-        [REPORT_2021]))
+    per_figure = dict(
+        built_warehouse.rows(
+            "select source_figure, count(*) from marts.answer_shares "
+            "where source = 'published' and source_figure is not null and source_report = ? group by all",
+            [REPORT_2021],
+        )
+    )
     # Counted from the report: e.g. Figure 5 = 2 audiences x (5 options + 2 subtotals).
-    assert per_figure == {1: 24, 2: 16, 3: 8, 4: 4, 5: 14, 6: 16, 7: 12, 8: 16, 9: 3, 10: 15,
-                          12: 20, 16: 18, 17: 20, 18: 56, 19: 26, 20: 60, 21: 30}
+    assert per_figure == {
+        1: 24,
+        2: 16,
+        3: 8,
+        4: 4,
+        5: 14,
+        6: 16,
+        7: 12,
+        8: 16,
+        9: 3,
+        10: 15,
+        12: 20,
+        16: 18,
+        17: 20,
+        18: 56,
+        19: 26,
+        20: 60,
+        21: 30,
+    }
     # The 2021 report's numbers quoted in its running text (37, by its text locators) are all
     # partial distributions: only some options of each are mentioned.
     text = built_warehouse.rows(
         "select count(*), count(*) filter (where is_partial) from marts.fct_answer_shares as shares "
         "join marts.dim_source_document using (source_document_id) "
         "where source = 'published' and source_report = ? and source_locator like 'tekst:%'",
-        [REPORT_2021])
+        [REPORT_2021],
+    )
     assert text == [(35, 35)]
 
 
 def test_every_published_number_says_where_it_is_printed(built_warehouse):
     """The general rule for every document: a locator on every published share, and the figure
     number exactly where the locator is a figure."""
-    assert built_warehouse.scalar(
-        "select count(*) from marts.fct_answer_shares where source = 'published' and ("
-        " source_locator is null"
-        " or source_locator is distinct from coalesce('Figuur ' || source_figure, source_locator)"
-        " or source_figure is null and regexp_full_match(source_locator, 'Figuur [0-9]+'))") == 0
+    assert (
+        built_warehouse.scalar(
+            "select count(*) from marts.fct_answer_shares where source = 'published' and ("
+            " source_locator is null"
+            " or source_locator is distinct from coalesce('Figuur ' || source_figure, source_locator)"
+            " or source_figure is null and regexp_full_match(source_locator, 'Figuur [0-9]+'))"
+        )
+        == 0
+    )
 
 
 def test_analyst_question_technology_use_per_audience(built_warehouse):
@@ -210,5 +314,9 @@ def test_analyst_question_technology_use_per_audience(built_warehouse):
 
 
 def test_published_numbers_are_never_synthetic(built_warehouse):
-    assert built_warehouse.scalar(
-        "select count(*) from marts.answer_shares where source = 'published' and is_synthetic") == 0
+    assert (
+        built_warehouse.scalar(
+            "select count(*) from marts.answer_shares where source = 'published' and is_synthetic"
+        )
+        == 0
+    )

@@ -133,7 +133,9 @@ def run_chromium(*args: str, profile: Path) -> subprocess.CompletedProcess:
     try:
         return subprocess.run(command, capture_output=True, timeout=CHROMIUM_TIMEOUT_S, check=False)
     except subprocess.TimeoutExpired:
-        pytest.fail(f"chromium did not finish within {CHROMIUM_TIMEOUT_S} s: {' '.join(command)}", pytrace=False)
+        pytest.fail(
+            f"chromium did not finish within {CHROMIUM_TIMEOUT_S} s: {' '.join(command)}", pytrace=False
+        )
 
 
 def test_report_is_one_self_contained_file(report):
@@ -143,7 +145,9 @@ def test_report_is_one_self_contained_file(report):
     assert '<meta charset="utf-8">' in text
     # Offline: nothing is fetched, no script, stylesheet, image or font from elsewhere.
     assert not re.search(r"""<(script|link|img|iframe)\b[^>]*\b(src|href)\s*=""", text, re.I)
-    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//|url\(\s*["']?(https?:)?//|@import""", text, re.I)
+    assert not re.search(
+        r"""(src|href)\s*=\s*["']?(https?:)?//|url\(\s*["']?(https?:)?//|@import""", text, re.I
+    )
 
 
 def test_every_question_with_published_shares_has_exactly_one_chart(page, published_questions, report):
@@ -185,28 +189,42 @@ def test_failing_groups_appear_beside_their_question(page, built_warehouse, publ
     assert folded, "no acknowledged reconciliation failure: the folding would be untested"
     expected_lines.update({(*key[:4], None, True): 1 for key in folded})
     shown = Counter(
-        (f["section"] or f["table"], f["rule"], f["edition_id"], f["audience"], f["item_label"], f["acknowledged"])
+        (
+            f["section"] or f["table"],
+            f["rule"],
+            f["edition_id"],
+            f["audience"],
+            f["item_label"],
+            f["acknowledged"],
+        )
         for f in page.findings
     )
     assert shown == expected_lines
     # every failed check is accounted for: a folded line counts the checks it stands for
     counted = Counter()
     for f in page.findings:
-        counted[(f["section"] or f["table"], f["rule"], f["edition_id"], f["audience"], f["acknowledged"])] += f["count"]
+        counted[
+            (f["section"] or f["table"], f["rule"], f["edition_id"], f["audience"], f["acknowledged"])
+        ] += f["count"]
     assert counted == Counter(
         (where(qid), rule, edition, audience, bool(ack)) for qid, rule, edition, audience, _, ack in failing
     )
     for f in page.findings:
         if f["rule"] == RECONCILIATION and f["acknowledged"]:
-            assert f["count"] == folded[(f["section"] or f["table"], f["rule"], f["edition_id"], f["audience"], True)]
+            assert (
+                f["count"]
+                == folded[(f["section"] or f["table"], f["rule"], f["edition_id"], f["audience"], True)]
+            )
         else:
             assert f["count"] == 1
     # readable: the report's 7 anomalies plus one line per affected figure and audience (5),
     # instead of 50 lines (43 of them one computed option each)
     # (counted for the 2021 report's editions: a later edition adds its own)
     pinned = pinned_editions(built_warehouse)
-    assert (len([check for check in failing if check[2] in pinned]),
-            len([f for f in page.findings if f["edition_id"] in pinned])) == (50, 12)
+    assert (
+        len([check for check in failing if check[2] in pinned]),
+        len([f for f in page.findings if f["edition_id"] in pinned]),
+    ) == (50, 12)
     # Beside = in the findings table of the same question section as the chart.
     for f in page.findings:
         if f["section"] is not None:
@@ -216,11 +234,22 @@ def test_failing_groups_appear_beside_their_question(page, built_warehouse, publ
 def _check(rule, question, audience, option, acknowledged, observed=45.1, published=47.0, item=None):
     export = "SurveyMonkey-export 2021 business (synthetisch) 5799e93f3583"
     return Check(
-        rule=rule, edition_id="2021", audience=audience, question_id=question, item_label=item,
-        source_report="Tendensen in Leren 2021", source_figure=12, observed=observed,
-        lower_bound=published - 1, upper_bound=published + 1, passed=False, acknowledged=acknowledged,
+        rule=rule,
+        edition_id="2021",
+        audience=audience,
+        question_id=question,
+        item_label=item,
+        source_report="Tendensen in Leren 2021",
+        source_figure=12,
+        observed=observed,
+        lower_bound=published - 1,
+        upper_bound=published + 1,
+        passed=False,
+        acknowledged=acknowledged,
         note=f'option "{option}" (published {published}, computed from {export}): observed ...'
-        + ("; acknowledged by x on y: the published group is an acknowledged anomaly" if acknowledged else ""),
+        + (
+            "; acknowledged by x on y: the published group is an acknowledged anomaly" if acknowledged else ""
+        ),
         kind="reconciliation" if rule == RECONCILIATION else "published",
     )
 
@@ -247,8 +276,7 @@ def test_only_acknowledged_reconciliation_failures_are_folded():
 def test_bars_show_published_shares_only(page, built_warehouse, published_questions):
     """Computed shares (exact decimals such as 45,09) never become bars: every chart's value
     labels are exactly its published shares, and there are computed shares to keep out."""
-    assert built_warehouse.scalar(
-        "select count(*) from marts.answer_shares where source = 'responses'") > 300
+    assert built_warehouse.scalar("select count(*) from marts.answer_shares where source = 'responses'") > 300
     rows = built_warehouse.rows(
         "select question_id, question_type, pct, is_partial from marts.answer_shares "
         "where source = 'published'"
@@ -276,7 +304,15 @@ def test_mean_scores_are_not_drawn_as_percentages(page, built_warehouse):
 def test_cli_prints_the_path_and_the_chart_count(built_warehouse, published_questions, tmp_path):
     out = tmp_path / "cli"
     done = subprocess.run(
-        [sys.executable, "-m", "orchestration.report", "--out", str(out), "--warehouse", str(built_warehouse.path)],
+        [
+            sys.executable,
+            "-m",
+            "orchestration.report",
+            "--out",
+            str(out),
+            "--warehouse",
+            str(built_warehouse.path),
+        ],
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,
@@ -295,16 +331,28 @@ def test_cli_reads_the_serving_copy_by_default(built_warehouse, published_questi
     env = {**os.environ, "WAREHOUSE_PATH": str(built_warehouse.path)}
     # the pipeline's own file is held by a writer: a report that opened it would fail
     with duckdb.connect(str(built_warehouse.path), read_only=False):
-        done = subprocess.run([sys.executable, "-m", "orchestration.report", "--out", str(out)],
-                              cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120)
+        done = subprocess.run(
+            [sys.executable, "-m", "orchestration.report", "--out", str(out)],
+            cwd=REPO_ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
     assert done.returncode == 0, done.stderr[-2000:]
     assert f"{len(published_questions)} charts" in done.stdout
 
 
 def test_cli_without_a_serving_copy_says_what_to_do(tmp_path):
     env = {**os.environ, "WAREHOUSE_PATH": str(tmp_path / "none" / "warehouse.duckdb")}
-    done = subprocess.run([sys.executable, "-m", "orchestration.report", "--out", str(tmp_path / "out")],
-                          cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "orchestration.report", "--out", str(tmp_path / "out")],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 2
     assert f"No warehouse to report on at {tmp_path / 'none' / 'serving' / 'tendensen.duckdb'}" in done.stderr
     assert "make run" in done.stderr and not (tmp_path / "out").exists()
@@ -322,7 +370,10 @@ def test_chromium_runs_the_page_without_errors(report, published_questions, tmp_
 def test_chromium_screenshot_is_a_real_page(report, tmp_path):
     png = tmp_path / "report.png"
     done = run_chromium(
-        f"--screenshot={png}", "--window-size=1280,4000", "--hide-scrollbars", report.as_uri(),
+        f"--screenshot={png}",
+        "--window-size=1280,4000",
+        "--hide-scrollbars",
+        report.as_uri(),
         profile=tmp_path / "profile",
     )
     assert png.exists(), f"no screenshot (exit {done.returncode}): {done.stderr.decode()[-2000:]}"

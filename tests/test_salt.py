@@ -48,9 +48,15 @@ def test_landed_files_record_the_salt_they_were_keyed_with(tmp_path):
     salt = respondent_salt(tmp_path / "salt", tmp_path / "landed", say=lambda _: None)
     export = land_one(tmp_path, salt)
     with duckdb.connect() as con:
-        ids = con.execute("select distinct landing_id from read_parquet(?)", [
-            [str(tmp_path / "landed" / kind / "2021__business.parquet") for kind in ("answers", "respondents")]
-        ]).fetchall()
+        ids = con.execute(
+            "select distinct landing_id from read_parquet(?)",
+            [
+                [
+                    str(tmp_path / "landed" / kind / "2021__business.parquet")
+                    for kind in ("answers", "respondents")
+                ]
+            ],
+        ).fetchall()
     export_id = land_file(export, tmp_path / "landed", salt=salt).export_id
     assert ids == [(f"{export_id}:{salt_fingerprint(salt)}",)]
 
@@ -88,8 +94,10 @@ def test_the_salt_of_earlier_versions_moves_out_of_data(tmp_path):
     path = tmp_path / "config" / "salt"
     assert respondent_salt(path, tmp_path / "data" / "landed", legacy, say=said.append) == "a" * 64
     assert not legacy.exists() and path.read_text().strip() == "a" * 64
-    assert said == [f"Moved the respondent salt from {legacy} to {path} (outside the data folder, so "
-                    "that copies of data/ do not carry it and `make clean` keeps it)."]
+    assert said == [
+        f"Moved the respondent salt from {legacy} to {path} (outside the data folder, so "
+        "that copies of data/ do not carry it and `make clean` keeps it)."
+    ]
 
 
 def test_files_landed_before_landing_id_existed_are_landed_again_once(tmp_path):
@@ -97,8 +105,11 @@ def test_files_landed_before_landing_id_existed_are_landed_again_once(tmp_path):
     export = land_one(tmp_path, salt)
     respondents = tmp_path / "landed" / "respondents" / "2021__business.parquet"
     with duckdb.connect() as con:  # as an earlier version wrote it
-        con.execute("copy (select * exclude (landing_id) from read_parquet(?)) to "
-                    f"{literal(str(tmp_path / 'old.parquet'))}", [str(respondents)])
+        con.execute(
+            "copy (select * exclude (landing_id) from read_parquet(?)) to "
+            f"{literal(str(tmp_path / 'old.parquet'))}",
+            [str(respondents)],
+        )
     os.replace(tmp_path / "old.parquet", respondents)
     assert land_file(export, tmp_path / "landed", salt=salt).action == "replaced"
     assert land_file(export, tmp_path / "landed", salt=salt).action == "unchanged"

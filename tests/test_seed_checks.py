@@ -46,15 +46,19 @@ def edit_rows(path: Path, change) -> None:
 def set_field(row_index: int, **values):
     def change(rows):
         rows[row_index].update(values)
+
     return change
 
 
-@pytest.mark.parametrize("values, message", [
-    ({"source_locator": ""}, "source_locator is empty"),
-    ({"source_locator": "tekst: Doelgroep", "source_figure": "4"}, "expected 'Figuur 4'"),
-    ({"source_locator": "Figuur 3", "source_figure": ""}, "but source_figure=''"),
-    ({"is_partial": "maybe"}, "is_partial must be true/false"),
-])
+@pytest.mark.parametrize(
+    "values, message",
+    [
+        ({"source_locator": ""}, "source_locator is empty"),
+        ({"source_locator": "tekst: Doelgroep", "source_figure": "4"}, "expected 'Figuur 4'"),
+        ({"source_locator": "Figuur 3", "source_figure": ""}, "but source_figure=''"),
+        ({"is_partial": "maybe"}, "is_partial must be true/false"),
+    ],
+)
 def test_a_row_that_cannot_be_traced_fails(seeds, values, message):
     edit_rows(seeds / "published" / "published_shares.csv", set_field(0, **values))
     result = check_seeds(seeds)
@@ -65,10 +69,16 @@ def test_a_row_that_cannot_be_traced_fails(seeds, values, message):
 def test_a_complete_distribution_quoted_in_the_text_passes(seeds):
     """Where a number was printed and whether its distribution is complete are independent:
     Business work_country (75 + 19 + 6) is complete, in the running text."""
+
     def complete(rows):
         for row in rows:
-            if (row["edition_id"], row["audience"], row["question_id"]) == ("2021", "business", "work_country"):
+            if (row["edition_id"], row["audience"], row["question_id"]) == (
+                "2021",
+                "business",
+                "work_country",
+            ):
                 row["is_partial"] = "false"
+
     edit_rows(seeds / "published" / "published_shares.csv", complete)
     assert check_seeds(seeds).returncode == 0
 
@@ -81,7 +91,9 @@ def test_one_distribution_is_either_complete_or_partial(seeds):
 
 
 def test_an_acknowledgement_needs_a_date(seeds):
-    edit_rows(seeds / "audit" / "acknowledged_anomalies.csv", set_field(0, acknowledged_on="2026-11-21 00:00:00"))
+    edit_rows(
+        seeds / "audit" / "acknowledged_anomalies.csv", set_field(0, acknowledged_on="2026-11-21 00:00:00")
+    )
     result = check_seeds(seeds)
     assert result.returncode == 1
     assert "acknowledged_anomalies line 2: acknowledged_on must be a date YYYY-MM-DD" in result.stdout

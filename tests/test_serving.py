@@ -69,26 +69,41 @@ def published(built_warehouse, tmp_path_factory) -> Path:
 def test_build_publishes_public_schemas_only(built_warehouse):
     serving = serving_of(built_warehouse.path)
     with duckdb.connect(str(serving), read_only=True) as con:
-        schemas = {name for (name,) in con.execute(
-            "select distinct schema_name from duckdb_tables() where database_name = current_database()"
-        ).fetchall()}
+        schemas = {
+            name
+            for (name,) in con.execute(
+                "select distinct schema_name from duckdb_tables() where database_name = current_database()"
+            ).fetchall()
+        }
         assert schemas == {"marts", "audit"}
-        assert con.execute("select count(*) from marts.answer_shares").fetchone()[0] == built_warehouse.scalar(
-            "select count(*) from marts.answer_shares")
+        assert con.execute("select count(*) from marts.answer_shares").fetchone()[
+            0
+        ] == built_warehouse.scalar("select count(*) from marts.answer_shares")
     parquet = serving.parent / "parquet" / "current" / "answer_shares.parquet"
     assert duckdb.sql(f"select count(*) from '{parquet}'").fetchall()[0][0] == built_warehouse.scalar(
-        "select count(*) from marts.answer_shares")
+        "select count(*) from marts.answer_shares"
+    )
 
 
 def test_reader_holding_the_serving_copy_does_not_block_a_build(published):
     serving = serving_of(published)
     before = serving.stat().st_ino
-    reader = subprocess.Popen([sys.executable, "-c", READER, str(serving), "40"],
-                              stdout=subprocess.PIPE, text=True, start_new_session=True)
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(serving), "40"],
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     try:
         assert reader.stdout.readline().strip() == "connected"
-        build = subprocess.run([sys.executable, "-m", "orchestration.run"], cwd=REPO_ROOT,
-                               env=pipeline_env(published), capture_output=True, text=True, timeout=300)
+        build = subprocess.run(
+            [sys.executable, "-m", "orchestration.run"],
+            cwd=REPO_ROOT,
+            env=pipeline_env(published),
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]
         assert "Published the validated serving copy" in build.stdout
         assert serving.stat().st_ino != before  # a new file was renamed into place
@@ -104,9 +119,15 @@ def test_reader_holding_the_serving_copy_does_not_block_a_build(published):
 def test_build_killed_during_dbt_leaves_serving_copy_intact(published):
     serving = serving_of(published)
     before, rows_before = digest(serving), serving_rows(serving)
-    build = subprocess.Popen([sys.executable, "-m", "orchestration.run"], cwd=REPO_ROOT,
-                             env=pipeline_env(published), stdout=subprocess.PIPE,
-                             stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    build = subprocess.Popen(
+        [sys.executable, "-m", "orchestration.run"],
+        cwd=REPO_ROOT,
+        env=pipeline_env(published),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
     try:
         deadline = time.monotonic() + 120
         for line in build.stdout:  # wait until dbt is really writing the warehouse

@@ -25,15 +25,23 @@ _SQL_BLOCK = re.compile(r"^```sql\n(.*?)^```", re.MULTILINE | re.DOTALL)
 
 def files_under(folder: Path) -> dict[str, int]:
     """Relative path -> size of every file under `folder` (symlinks listed, not followed)."""
-    return {str(path.relative_to(folder)): path.lstat().st_size for path in folder.rglob("*")
-            if path.is_file() or path.is_symlink()}
+    return {
+        str(path.relative_to(folder)): path.lstat().st_size
+        for path in folder.rglob("*")
+        if path.is_file() or path.is_symlink()
+    }
 
 
 def cli_1x(database: Path | None, sql: str, cwd: Path | None = None) -> str:
     """`sql` through the 1.x CLI, on `database` opened read-only (or in memory); its CSV output."""
     opened = ["-readonly", str(database)] if database else []
-    result = subprocess.run([str(DUCKDB_1X_CLI), "-csv", "-noheader", *opened, "-c", sql],
-                            capture_output=True, text=True, cwd=cwd, timeout=120)
+    result = subprocess.run(
+        [str(DUCKDB_1X_CLI), "-csv", "-noheader", *opened, "-c", sql],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
+    )
     assert result.returncode == 0 and "Error" not in result.stderr, result.stderr
     return result.stdout
 
@@ -46,8 +54,9 @@ def moved(built_warehouse, tmp_path_factory) -> tuple[Path, dict[str, int]]:
     data = tmp_path_factory.mktemp("original") / "data"
     data.mkdir()
     shutil.copyfile(built_warehouse.path, data / "warehouse.duckdb")
-    published = publish(data / "warehouse.duckdb", data / "serving" / "tendensen.duckdb",
-                        data / "serving" / "parquet")
+    published = publish(
+        data / "warehouse.duckdb", data / "serving" / "tendensen.duckdb", data / "serving" / "parquet"
+    )
     elsewhere = tmp_path_factory.mktemp("elsewhere") / "bi-share" / "serving"
     shutil.copytree(data / "serving", elsewhere, symlinks=True)  # as `cp -a` would
     shutil.rmtree(data)
@@ -61,8 +70,12 @@ def test_the_duckdb_cli_is_version_1(moved):
 
 def test_every_public_relation_is_counted_from_the_copy_by_duckdb_1x_and_2x(moved):
     serving, expected = moved
-    assert {"marts.answer_shares", "marts.fct_response_answers", "marts.dim_respondent",
-            "audit.share_checks"} <= set(expected)
+    assert {
+        "marts.answer_shares",
+        "marts.fct_response_answers",
+        "marts.dim_respondent",
+        "audit.share_checks",
+    } <= set(expected)
     before = files_under(serving)
     sql = " union all ".join(f"select '{name}', count(*) from {name}" for name in sorted(expected))
     with duckdb.connect(str(serving / "tendensen.duckdb"), read_only=True) as con:
@@ -79,8 +92,11 @@ def test_every_public_mart_is_read_from_the_copied_parquet_by_duckdb_1x_and_2x(m
     current = serving / "parquet" / "current"
     marts = {name.split(".", 1)[1]: rows for name, rows in expected.items() if name.startswith("marts.")}
     for name, rows in marts.items():
-        pattern = f"parquet/current/{name}.parquet" if (current / f"{name}.parquet").exists() \
+        pattern = (
+            f"parquet/current/{name}.parquet"
+            if (current / f"{name}.parquet").exists()
             else f"parquet/current/{name}/*.parquet"
+        )
         sql = f"select count(*) from read_parquet('{pattern}', union_by_name = true)"
         assert int(cli_1x(None, sql, cwd=serving)) == rows, name
         with duckdb.connect() as con:  # not duckdb's default connection: another test may use it
@@ -121,6 +137,9 @@ def test_nothing_shared_names_the_build_path(built_warehouse, tmp_path):
     files = [path for path in shared if path.is_file()]
     assert any(path.suffix == ".parquet" for path in files) and any(path.suffix == ".html" for path in files)
     needles = [str(data).encode(), str(data.resolve()).encode(), str(REPO_ROOT).encode()]
-    leaking = [str(path.relative_to(data) if data in path.parents else path.name)
-               for path in files if any(needle in path.read_bytes() for needle in needles)]
+    leaking = [
+        str(path.relative_to(data) if data in path.parents else path.name)
+        for path in files
+        if any(needle in path.read_bytes() for needle in needles)
+    ]
     assert leaking == []

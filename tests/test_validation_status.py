@@ -14,18 +14,31 @@ WHEN = datetime(2026, 11, 29, 21, 0, tzinfo=timezone.utc)
 
 
 def audit_row(passed: bool, acknowledged: bool = False, question="q", locator="tekst: p. 3") -> dict:
-    return dict(rule="single_choice_sums_to_100", edition_id="2099", audience="business", question_id=question,
-                item_label=None, source_report="Synthetisch rapport", source_figure=None,
-                source_locator=locator, item_id=None, observed=103.0, lower_bound=98.5, upper_bound=101.5,
-                passed=passed, acknowledged=acknowledged,
-                note=None if passed else "observed 103 is above upper_bound 101.5")
+    return dict(
+        rule="single_choice_sums_to_100",
+        edition_id="2099",
+        audience="business",
+        question_id=question,
+        item_label=None,
+        source_report="Synthetisch rapport",
+        source_figure=None,
+        source_locator=locator,
+        item_id=None,
+        observed=103.0,
+        lower_bound=98.5,
+        upper_bound=101.5,
+        passed=passed,
+        acknowledged=acknowledged,
+        note=None if passed else "observed 103 is above upper_bound 101.5",
+    )
 
 
 def test_a_failed_validation_says_publish_blocked_and_what_fails(tmp_path):
     serving = tmp_path / "serving"
     record_validation(serving, pd.DataFrame([audit_row(True)]), "run-1", WHEN)
-    status = record_validation(serving, pd.DataFrame([audit_row(False), audit_row(True, question="r")]),
-                               "run-2", WHEN)
+    status = record_validation(
+        serving, pd.DataFrame([audit_row(False), audit_row(True, question="r")]), "run-2", WHEN
+    )
     on_disk = json.loads((serving / STATUS_JSON).read_text(encoding="utf-8"))
     assert on_disk == status
     assert (status["run_id"], status["status"], status["publish"]) == ("run-2", "failed", "blocked")
@@ -38,7 +51,8 @@ def test_a_failed_validation_says_publish_blocked_and_what_fails(tmp_path):
     assert status["acknowledgements_file"] == "seeds/audit/acknowledged_anomalies.csv"
     csv = pd.read_csv(serving / STATUS_CSV)
     assert csv[["run_id", "status", "publish", "question_id", "observed"]].values.tolist() == [
-        ["run-2", "failed", "blocked", "q", 103.0]]
+        ["run-2", "failed", "blocked", "q", 103.0]
+    ]
     assert str(tmp_path) not in (serving / STATUS_JSON).read_text() + (serving / STATUS_CSV).read_text()
 
 
@@ -55,5 +69,8 @@ def test_a_passed_validation_has_one_csv_row_and_acknowledged_failures_do_not_bl
 def test_the_pipeline_writes_the_status_beside_the_serving_copy(built_warehouse):
     status = json.loads((built_warehouse.path.parent / "serving" / STATUS_JSON).read_text(encoding="utf-8"))
     assert (status["run_id"], status["status"], status["publish"]) == (
-        built_warehouse.result.run_id, "passed", "allowed")
+        built_warehouse.result.run_id,
+        "passed",
+        "allowed",
+    )
     assert status["failed_acknowledged"] >= 7 and status["failing_checks"] == []

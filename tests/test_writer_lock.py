@@ -42,15 +42,25 @@ except WarehouseBusy as busy:
 
 
 def environment(warehouse: Path, wait_seconds: str) -> dict[str, str]:
-    env = {**os.environ, "WAREHOUSE_PATH": str(warehouse), "TENDENSEN_WRITER_WAIT_SECONDS": wait_seconds,
-           "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DAGSTER_HOME": str(warehouse.parent / "dagster")}
+    env = {
+        **os.environ,
+        "WAREHOUSE_PATH": str(warehouse),
+        "TENDENSEN_WRITER_WAIT_SECONDS": wait_seconds,
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "DAGSTER_HOME": str(warehouse.parent / "dagster"),
+    }
     env.pop("TENDENSEN_WRITER_TOKEN", None)
     return env
 
 
 def start_holder(warehouse: Path, seconds: float) -> subprocess.Popen:
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(warehouse), str(seconds)],
-                              stdout=subprocess.PIPE, text=True, cwd=REPO_ROOT, start_new_session=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(warehouse), str(seconds)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=REPO_ROOT,
+        start_new_session=True,
+    )
     assert holder.stdout.readline().strip() == "holding"
     return holder
 
@@ -73,8 +83,14 @@ def test_second_make_run_is_refused_in_plain_words(tmp_path):
     holder = start_holder(warehouse, 60)
     try:
         started = time.monotonic()
-        second = subprocess.run([sys.executable, "-m", "orchestration.run"], cwd=REPO_ROOT,
-                                env=environment(warehouse, "0"), capture_output=True, text=True, timeout=120)
+        second = subprocess.run(
+            [sys.executable, "-m", "orchestration.run"],
+            cwd=REPO_ROOT,
+            env=environment(warehouse, "0"),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
     finally:
         stop(holder)
     assert second.returncode == 2
@@ -88,10 +104,26 @@ def test_dbt_by_hand_during_a_build_is_refused_in_plain_words(tmp_path):
     holder = start_holder(warehouse, 120)
     try:
         dbt = subprocess.run(
-            [str(Path(sys.executable).parent / "dbt"), "show", "--inline", "select 1 as one",
-             "--project-dir", str(REPO_ROOT), "--profiles-dir", str(REPO_ROOT),
-             "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs")],
-            cwd=REPO_ROOT, env=environment(warehouse, "0"), capture_output=True, text=True, timeout=300)
+            [
+                str(Path(sys.executable).parent / "dbt"),
+                "show",
+                "--inline",
+                "select 1 as one",
+                "--project-dir",
+                str(REPO_ROOT),
+                "--profiles-dir",
+                str(REPO_ROOT),
+                "--target-path",
+                str(tmp_path / "target"),
+                "--log-path",
+                str(tmp_path / "logs"),
+            ],
+            cwd=REPO_ROOT,
+            env=environment(warehouse, "0"),
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
     finally:
         stop(holder)
     assert dbt.returncode != 0
@@ -102,8 +134,13 @@ def test_a_second_writer_waits_saying_so_and_goes_on_when_the_first_ends(tmp_pat
     warehouse = tmp_path / "warehouse.duckdb"
     holder = start_holder(warehouse, 3)
     try:
-        waiter = subprocess.run([sys.executable, "-c", WAITER, str(warehouse), "60"], cwd=REPO_ROOT,
-                                capture_output=True, text=True, timeout=120)
+        waiter = subprocess.run(
+            [sys.executable, "-c", WAITER, str(warehouse), "60"],
+            cwd=REPO_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
     finally:
         stop(holder)
     assert waiter.returncode == 0, waiter.stdout + waiter.stderr
@@ -117,8 +154,13 @@ def test_the_wait_is_bounded(tmp_path):
     holder = start_holder(warehouse, 60)
     try:
         started = time.monotonic()
-        waiter = subprocess.run([sys.executable, "-c", WAITER, str(warehouse), "2"], cwd=REPO_ROOT,
-                                capture_output=True, text=True, timeout=120)
+        waiter = subprocess.run(
+            [sys.executable, "-c", WAITER, str(warehouse), "2"],
+            cwd=REPO_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
     finally:
         stop(holder)
     assert waiter.returncode == 2
@@ -139,8 +181,14 @@ def test_a_killed_holder_leaves_no_stale_lock(tmp_path):
 @pytest.mark.parametrize("value", ["soon", "-"])
 def test_a_wait_that_is_not_a_number_is_named(tmp_path, value):
     warehouse = tmp_path / "warehouse.duckdb"
-    second = subprocess.run([sys.executable, "-m", "orchestration.run"], cwd=REPO_ROOT,
-                            env=environment(warehouse, value), capture_output=True, text=True, timeout=120)
+    second = subprocess.run(
+        [sys.executable, "-m", "orchestration.run"],
+        cwd=REPO_ROOT,
+        env=environment(warehouse, value),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert second.returncode == 2
     assert f"TENDENSEN_WRITER_WAIT_SECONDS={value!r} is not a number of seconds." in second.stderr
     assert "Traceback" not in second.stderr

@@ -38,8 +38,10 @@ def accept(files: list[Path]) -> int:
         return 1
     for file in in_folder:
         report = land_file(file, landed_dir(), salt=salt, accept=True)
-        print(f"{file.name}: {report.action}, {report.respondents} respondents, "
-              f"{report.answers} answers, {report.quarantined} quarantined")
+        print(
+            f"{file.name}: {report.action}, {report.respondents} respondents, "
+            f"{report.answers} answers, {report.quarantined} quarantined"
+        )
         print("".join(f"  {message}\n" for message in report.messages), end="")
         status = status or int(report.action == "rejected")
     return status
@@ -51,8 +53,9 @@ def withdraw_slot(slot_text: str) -> int:
     from orchestration.settings import landed_dir, landing_dir, withdrawn_dir
 
     try:
-        messages = withdraw(parse_slot(slot_text), landing_dir(), landed_dir(), withdrawn_dir(),
-                            default_codebook())
+        messages = withdraw(
+            parse_slot(slot_text), landing_dir(), landed_dir(), withdrawn_dir(), default_codebook()
+        )
     except WithdrawError as error:
         print(f"withdraw: {error}")
         return 1
@@ -61,8 +64,9 @@ def withdraw_slot(slot_text: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m orchestration.landing",
-                                     description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m orchestration.landing", description=__doc__.split("\n\n")[0]
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     accepting = commands.add_parser("accept", help="land held exports anyway")
     accepting.add_argument("files", type=Path, nargs="+", metavar="FILE")

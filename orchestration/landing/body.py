@@ -91,17 +91,22 @@ def _label_ids(layout: Layout) -> list[tuple[int, int, int, str]]:
     out = []
     for bits in (1, 2, 3):
         for column in layout.answer_columns:
-            out += [(column.number, code, bits, label)
-                    for label, (code, label_bits) in column.exact.items() if label_bits == bits]
+            out += [
+                (column.number, code, bits, label)
+                for label, (code, label_bits) in column.exact.items()
+                if label_bits == bits
+            ]
     return out
 
 
 def _csv(path: Path, n_fields: int) -> str:
     columns = ", ".join(f"'c{j}': 'VARCHAR'" for j in range(1, n_fields + 2))
-    return (f"read_csv({literal(str(path))}, header = false, skip = 0, auto_detect = false, "
-            f"all_varchar = true, columns = {{{columns}}}, delim = ',', quote = '\"', "
-            f"escape = '\"', null_padding = true, strict_mode = false, parallel = false, "
-            f"nullstr = {literal(MISSING)}, encoding = 'utf-8')")
+    return (
+        f"read_csv({literal(str(path))}, header = false, skip = 0, auto_detect = false, "
+        f"all_varchar = true, columns = {{{columns}}}, delim = ',', quote = '\"', "
+        f"escape = '\"', null_padding = true, strict_mode = false, parallel = false, "
+        f"nullstr = {literal(MISSING)}, encoding = 'utf-8')"
+    )
 
 
 def _rows_sql(path: Path, layout: Layout, lids: list[tuple[int, int, int, str]]) -> str:
@@ -113,12 +118,16 @@ def _rows_sql(path: Path, layout: Layout, lids: list[tuple[int, int, int, str]])
         by_column.setdefault(number, []).append(f"when {literal(label)} then {lid}")
     cases = ",\n".join(
         f"(case c{c.number} when '' then null {' '.join(by_column.get(c.number, []))} "
-        f"else {-c.number} end)::smallint as e{c.number}" for c in answer)
+        f"else {-c.number} end)::smallint as e{c.number}"
+        for c in answer
+    )
     last_nl = sum(1 for x in lids if x[2] == 1)
     last_fr = last_nl + sum(1 for x in lids if x[2] == 2)
     too_many = [
         f"({' + '.join(f'(e{c.number} is not null)::int' for c in cols)}) > {cols[0].max_choices}"
-        for cols in _multi_blocks(layout).values() if cols[0].max_choices]
+        for cols in _multi_blocks(layout).values()
+        if cols[0].max_choices
+    ]
     suspect = " or ".join(["coalesce(list_min(lids) < 0, false)", *too_many])
     raw = ", ".join(f"{{'j': {c.number}, 'v': c{c.number}}}" for c in answer)
     cells = ", ".join(f"c{c.number}" for c in answer)
@@ -165,8 +174,7 @@ class BodyLanding:
     only the header; `finish` needs the record index too, so the two can be apart: land.py
     runs `read` while the file is still being hashed and indexed in another thread."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path, layout: Layout,
-                 key_prefix: str):
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path, layout: Layout, key_prefix: str):
         self.con, self.path, self.layout = con, path, layout
         self.key_prefix = key_prefix  # salt + edition_id + audience: a parameter, never SQL text
         self.lids = _label_ids(layout)
@@ -174,8 +182,9 @@ class BodyLanding:
     def read(self) -> None:
         self.con.execute(_rows_sql(self.path, self.layout, self.lids), {"prefix": self.key_prefix})
 
-    def finish(self, records: RecordIndex, codebook: Codebook, export: Export,
-               outputs: dict[str, str], limit: int) -> Body:
+    def finish(
+        self, records: RecordIndex, codebook: Codebook, export: Export, outputs: dict[str, str], limit: int
+    ) -> Body:
         """Check, map what step 1 could not, and write the three parquet files (`outputs`:
         kind -> path); `limit` problems are returned for the report."""
         con = self.con
@@ -187,7 +196,8 @@ class BodyLanding:
         body.blank_lines = records.blank_lines
         con.execute("update rows set bad = true where r in (select r from problems)")
         body.respondents, body.answers = con.execute(
-            "select count(*), coalesce(sum(len(lids)), 0) from rows where not bad").fetchone()
+            "select count(*), coalesce(sum(len(lids)), 0) from rows where not bad"
+        ).fetchone()
         _write(con, self.layout, self.lids, outputs, export)
         return body
 
@@ -198,15 +208,17 @@ def _table(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> No
     con.unregister("_frame")
 
 
-def _map_suspect_rows(con: duckdb.DuckDBPyConnection, layout: Layout, codebook: Codebook,
-                      lids: list[tuple[int, int, int, str]]) -> None:
+def _map_suspect_rows(
+    con: duckdb.DuckDBPyConnection, layout: Layout, codebook: Codebook, lids: list[tuple[int, int, int, str]]
+) -> None:
     """Step 2: normalised matches, unknown labels and extra ticks of the suspect rows."""
     con.execute("""
         create temp table cells as
         select r, s.j::integer as j, s.v as v
         from (select r, unnest(cells) as s from rows where suspect and width = 0)""")
-    exact = pd.DataFrame([(number, label, lid) for lid, (number, _, _, label) in enumerate(lids, 1)],
-                         columns=["j", "v", "lid"]).astype({"j": "int32", "lid": "int32"})
+    exact = pd.DataFrame(
+        [(number, label, lid) for lid, (number, _, _, label) in enumerate(lids, 1)], columns=["j", "v", "lid"]
+    ).astype({"j": "int32", "lid": "int32"})
     _table(con, "labels", exact)
     columns = {c.number: c for c in layout.answer_columns}
     n_exact = len(lids)
@@ -222,16 +234,26 @@ def _map_suspect_rows(con: duckdb.DuckDBPyConnection, layout: Layout, codebook: 
             lids.append((number, hit[0], hit[1], value))
             found.append((number, value, len(lids)))
     if found:
-        _table(con, "found", pd.DataFrame(found, columns=["j", "v", "lid"]).astype(
-            {"j": "int32", "lid": "int32"}))
+        _table(
+            con,
+            "found",
+            pd.DataFrame(found, columns=["j", "v", "lid"]).astype({"j": "int32", "lid": "int32"}),
+        )
         con.execute("insert into labels select * from found")
-    _table(con, "unknown", pd.DataFrame(unknown, columns=["j", "v", "reason"]).astype(
-        {"j": "int32", "v": "object", "reason": "object"}))
+    _table(
+        con,
+        "unknown",
+        pd.DataFrame(unknown, columns=["j", "v", "reason"]).astype(
+            {"j": "int32", "v": "object", "reason": "object"}
+        ),
+    )
     info = pd.DataFrame(
-        [(lid, bits, columns[number].question_id, columns[number].role,
-          columns[number].max_choices) for lid, (number, _, bits, _) in enumerate(lids, 1)],
-        columns=["lid", "bits", "question_id", "role", "max_choices"]).astype(
-        {"lid": "int32", "bits": "int32", "max_choices": "Int32"})
+        [
+            (lid, bits, columns[number].question_id, columns[number].role, columns[number].max_choices)
+            for lid, (number, _, bits, _) in enumerate(lids, 1)
+        ],
+        columns=["lid", "bits", "question_id", "role", "max_choices"],
+    ).astype({"lid": "int32", "bits": "int32", "max_choices": "Int32"})
     _table(con, "lid_info", info)
     con.execute("""
         create temp table mapped as
@@ -272,8 +294,7 @@ REDACTED = """case when p.raw_value is null then null
                     else format('(redacted: text of {} character(s))', length(p.raw_value)) end"""
 
 
-def _problems(con: duckdb.DuckDBPyConnection, records: RecordIndex, layout: Layout,
-              limit: int) -> Body:
+def _problems(con: duckdb.DuckDBPyConnection, records: RecordIndex, layout: Layout, limit: int) -> Body:
     """Step 3: the table `problems` (one row per offending cell, with its line and the column's
     header text) and the first `limit` of them as Problems, in the order the report lists them:
     by row; in a row the width or Respondent ID problem, then unknown labels by column, then
@@ -295,9 +316,12 @@ def _problems(con: duckdb.DuckDBPyConnection, records: RecordIndex, layout: Layo
               from mapped where lid is not null and role = 'multi' and max_choices > 0)
         where n > max_choices and k = max_choices + 1""")
     # Respondent IDs (rows of the right width)
-    others = [rid for (rid,) in con.execute("""
+    others = [
+        rid
+        for (rid,) in con.execute("""
         select distinct rid from rows
-        where width = 0 and rid <> '' and not regexp_full_match(rid, '[0-9]+')""").fetchall()]
+        where width = 0 and rid <> '' and not regexp_full_match(rid, '[0-9]+')""").fetchall()
+    ]
     _table(con, "digit_ids", pd.DataFrame({"rid": [r for r in others if r.isdigit()]}, dtype=object))
     con.execute("""
         create temp table ids as
@@ -319,8 +343,7 @@ def _problems(con: duckdb.DuckDBPyConnection, records: RecordIndex, layout: Layo
         where r > first_r""")
     # width: how many fields, as the csv module counts them (few rows)
     n = layout.n_fields
-    wrong = [r for (r,) in con.execute(
-        "select r from rows where width <> 0 order by r").fetchall()]
+    wrong = [r for (r,) in con.execute("select r from rows where width <> 0 order by r").fetchall()]
     width = []
     for r, k in zip(wrong, records.field_counts([r - 1 for r in wrong]), strict=True):
         if k < n:
@@ -329,31 +352,56 @@ def _problems(con: duckdb.DuckDBPyConnection, records: RecordIndex, layout: Layo
             width.append((r, n + 1, f"too many fields: {k} instead of {n}"))
     if len(width) != len(wrong):
         raise RecordsDisagree("a row DuckDB read as too short or too long has the right width")
-    _table(con, "width", pd.DataFrame(width, columns=["r", "column_number", "reason"]).astype(
-        {"r": "int64", "column_number": "int32", "reason": "object"}))
+    _table(
+        con,
+        "width",
+        pd.DataFrame(width, columns=["r", "column_number", "reason"]).astype(
+            {"r": "int64", "column_number": "int32", "reason": "object"}
+        ),
+    )
     con.execute("""
         insert into problems select r, 0, column_number, null, reason, null from width""")
     # lines and column names
-    _table(con, "lines", pd.DataFrame({"r": np.arange(1, len(records) + 1, dtype=np.int64),
-                                       "line": records.lines.astype(np.int64)}))
-    _table(con, "column_names", pd.DataFrame(
-        {"column_number": [c.number for c in layout.columns],
-         "column_name": [c.name for c in layout.columns]}).astype({"column_number": "int32"}))
-    con.execute("""
+    _table(
+        con,
+        "lines",
+        pd.DataFrame(
+            {"r": np.arange(1, len(records) + 1, dtype=np.int64), "line": records.lines.astype(np.int64)}
+        ),
+    )
+    _table(
+        con,
+        "column_names",
+        pd.DataFrame(
+            {
+                "column_number": [c.number for c in layout.columns],
+                "column_name": [c.name for c in layout.columns],
+            }
+        ).astype({"column_number": "int32"}),
+    )
+    con.execute(
+        """
         create temp table quarantine_raw as
         select l.line::integer as row_number, p.column_number::integer as column_number,
-               n.column_name, """ + REDACTED + """ as redacted_value,
+               n.column_name, """
+        + REDACTED
+        + """ as redacted_value,
                coalesce(p.reason, format('duplicate Respondent ID (first seen on row {})',
                                          f.line)) as reason,
                p.r, p.phase
         from problems p join lines l using (r) left join lines f on f.r = p.first_r
-        left join column_names n using (column_number)""")
+        left join column_names n using (column_number)"""
+    )
     body = Body()
     body.quarantined, body.n_problems = con.execute(
-        "select count(distinct r), count(*) from problems").fetchone()
-    body.problems = [Problem(*row) for row in con.execute(f"""
+        "select count(distinct r), count(*) from problems"
+    ).fetchone()
+    body.problems = [
+        Problem(*row)
+        for row in con.execute(f"""
         select row_number, column_number, column_name, redacted_value, reason from quarantine_raw
-        order by r, phase, column_number limit {int(limit)}""").fetchall()]
+        order by r, phase, column_number limit {int(limit)}""").fetchall()
+    ]
     return body
 
 
@@ -372,10 +420,16 @@ def _enum(con: duckdb.DuckDBPyConnection, name: str, values) -> str:
     return name
 
 
-def _write(con: duckdb.DuckDBPyConnection, layout: Layout, lids: list[tuple[int, int, int, str]],
-           outputs: dict[str, str], export: Export) -> None:
+def _write(
+    con: duckdb.DuckDBPyConnection,
+    layout: Layout,
+    lids: list[tuple[int, int, int, str]],
+    outputs: dict[str, str],
+    export: Export,
+) -> None:
     """Step 4: the three parquet files, rows in file order, columns as docs/landing.md lists
     them (names, order, types)."""
+
     def constant(name: str, value: str) -> str:
         return f"{literal(value)}::{_enum(con, name + '_t', [value])} as {name}"
 

@@ -156,13 +156,33 @@ def build_codebook(directory: Path = CODEBOOK_DIR) -> Codebook:
         book.editions = frozenset(row["edition_id"] for row in read_csv(directory / "editions.csv"))
 
     # Dutch codebook labels first (canonical), then the variants in file order.
-    rows = [dict(kind="question", question_id=q, item_id="", option_id="", language="nl",
-                 label=question.text) for q, question in questions.items()]
-    rows += [dict(kind="item", question_id=r["question_id"], item_id=r["item_id"], option_id="",
-                  language="nl", label=r["item_label"]) for r in read_csv(directory / "items.csv")]
-    rows += [dict(kind="option", question_id=r["question_id"], item_id="", option_id=r["option_id"],
-                  language="nl", label=r["option_label"])
-             for r in option_rows if r["is_subtotal"] != "true"]
+    rows = [
+        dict(kind="question", question_id=q, item_id="", option_id="", language="nl", label=question.text)
+        for q, question in questions.items()
+    ]
+    rows += [
+        dict(
+            kind="item",
+            question_id=r["question_id"],
+            item_id=r["item_id"],
+            option_id="",
+            language="nl",
+            label=r["item_label"],
+        )
+        for r in read_csv(directory / "items.csv")
+    ]
+    rows += [
+        dict(
+            kind="option",
+            question_id=r["question_id"],
+            item_id="",
+            option_id=r["option_id"],
+            language="nl",
+            label=r["option_label"],
+        )
+        for r in option_rows
+        if r["is_subtotal"] != "true"
+    ]
     variants_path = directory / "label_variants.csv"
     if variants_path.exists():
         rows += read_csv(variants_path)

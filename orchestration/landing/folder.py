@@ -32,8 +32,13 @@ from orchestration.landing.land import (
 WITHDRAW_COMMAND = "python -m orchestration.landing withdraw"
 # What people drop in the landing folder instead of the CSV export, and what to do instead.
 NOT_AN_EXPORT = {
-    ".xlsx": "an Excel workbook", ".xls": "an Excel workbook", ".zip": "a ZIP archive",
-    ".sav": "an SPSS file", ".pdf": "a PDF", ".tsv": "a tab-separated file", ".txt": "a text file",
+    ".xlsx": "an Excel workbook",
+    ".xls": "an Excel workbook",
+    ".zip": "a ZIP archive",
+    ".sav": "an SPSS file",
+    ".pdf": "a PDF",
+    ".tsv": "a tab-separated file",
+    ".txt": "a text file",
 }
 
 
@@ -65,8 +70,10 @@ def _odd_entry(path: Path) -> str | None:
         return None
     if is_export_name(name):
         if path.is_symlink() and not path.exists():
-            return (f"{name}: not landed: a symbolic link to {path.readlink()}, which does not "
-                    "exist; copy the export itself here")
+            return (
+                f"{name}: not landed: a symbolic link to {path.readlink()}, which does not "
+                "exist; copy the export itself here"
+            )
         if path.is_dir():
             return f"{name}: not landed: a directory, not an export file"
         if not path.is_file():
@@ -75,8 +82,10 @@ def _odd_entry(path: Path) -> str | None:
         return None
     what = NOT_AN_EXPORT.get(path.suffix.lower())
     if what:
-        return (f"{name}: not landed: {what}; exports are CSV files: in SurveyMonkey choose "
-                "All responses data, File format CSV (docs/landing.md, section 1)")
+        return (
+            f"{name}: not landed: {what}; exports are CSV files: in SurveyMonkey choose "
+            "All responses data, File format CSV (docs/landing.md, section 1)"
+        )
     return f"{name}: not landed: not a .csv file"
 
 
@@ -109,16 +118,21 @@ def conflict_reports(slot: tuple[str, str], paths: list[Path], landed_dir: Path)
     """One held report (and log line) per file of a conflict: nothing of them is landed."""
     edition_id, audience = slot
     landed = current_export_ids(landed_dir, Target(edition_id, audience, False))
-    kept = (f"the landed export {', '.join(sorted(landed))} stays" if landed
-            else f"nothing is landed for {edition_id} {audience}")
+    kept = (
+        f"the landed export {', '.join(sorted(landed))} stays"
+        if landed
+        else f"nothing is landed for {edition_id} {audience}"
+    )
     names = " and ".join(path.name for path in paths)
     reports = []
     for path in paths:
         report = LandingReport("held", edition_id, audience, export_file=path.name)
-        report.outcome = (f"{path.name}: held, not landed: conflict: {names} are all exports of "
-                          f"{edition_id} {audience}, and each edition and audience has one "
-                          f"export; none of them was landed and {kept}. Keep the right one in "
-                          f"{path.parent} and move the others out of it")
+        report.outcome = (
+            f"{path.name}: held, not landed: conflict: {names} are all exports of "
+            f"{edition_id} {audience}, and each edition and audience has one "
+            f"export; none of them was landed and {kept}. Keep the right one in "
+            f"{path.parent} and move the others out of it"
+        )
         report.messages.append(report.outcome)
         append_log(landed_dir, report)
         reports.append(report)
@@ -127,8 +141,9 @@ def conflict_reports(slot: tuple[str, str], paths: list[Path], landed_dir: Path)
 
 def landed_slots(landed_dir: Path) -> set[tuple[str, str]]:
     """(edition_id, audience) of every landed export (its respondents or quarantine file)."""
-    stems = {path.stem for kind in ("respondents", "quarantine")
-             for path in (landed_dir / kind).glob("*.parquet")}
+    stems = {
+        path.stem for kind in ("respondents", "quarantine") for path in (landed_dir / kind).glob("*.parquet")
+    }
     return {tuple(stem.split("__", 1)) for stem in stems if "__" in stem}
 
 
@@ -142,6 +157,8 @@ def unlisted_landings(landed_dir: Path, scan: FolderScan, codebook: Codebook) ->
         except LandingError:
             continue
         present.add((target.edition_id, target.audience))
-    return [f"{edition_id} {audience}: landed, but no export of it is in the landing folder: it "
-            f"stays in the warehouse; to remove it: {WITHDRAW_COMMAND} {edition_id}_{audience}"
-            for edition_id, audience in sorted(landed_slots(landed_dir) - present)]
+    return [
+        f"{edition_id} {audience}: landed, but no export of it is in the landing folder: it "
+        f"stays in the warehouse; to remove it: {WITHDRAW_COMMAND} {edition_id}_{audience}"
+        for edition_id, audience in sorted(landed_slots(landed_dir) - present)
+    ]

@@ -49,8 +49,10 @@ FRENCH_SHARE = 0.10  # "Slechts 10% van hen vulde een Franstalige vragenlijst in
 COMPLETE_PROSE_QUESTIONS = {"business": ("work_country", "sector"), "aanbieders": ("work_country",)}
 # Free-text columns of the synthetic export: dropped by landing, present to prove it.
 OTHER_SECTOR = ("sector", "andere")  # the option that opens the "please specify" text box
-CLOSING_QUESTION = {"nl": "Heb je nog opmerkingen of suggesties?",
-                    "fr": "Avez-vous encore des remarques ou des suggestions ?"}
+CLOSING_QUESTION = {
+    "nl": "Heb je nog opmerkingen of suggesties?",
+    "fr": "Avez-vous encore des remarques ou des suggestions ?",
+}
 GENERATOR = "orchestration.landing.generate"
 
 
@@ -73,8 +75,7 @@ class PlannedQuestion:
         return self.question_type == "multi_choice"
 
 
-def _published(edition_id: str, audience: str, codebook: Codebook,
-               directory: Path = PUBLISHED_DIR) -> dict:
+def _published(edition_id: str, audience: str, codebook: Codebook, directory: Path = PUBLISHED_DIR) -> dict:
     """(question_id, item_id) -> {option_id: pct, ...} and partial flags, for one edition x
     audience; subtotal options are left out (they are computed, never answered)."""
     shares: dict[tuple[str, str | None], dict[str, float]] = {}
@@ -91,8 +92,9 @@ def _published(edition_id: str, audience: str, codebook: Codebook,
     return {"shares": shares, "partial": partial}
 
 
-def audience_questions(audience: str, edition_id: str = DEMO_EDITION,
-                       codebook: Codebook | None = None) -> list[str]:
+def audience_questions(
+    audience: str, edition_id: str = DEMO_EDITION, codebook: Codebook | None = None
+) -> list[str]:
     """The questions of an audience's export: those with published non-partial shares for the
     edition, plus the complete prose questions (work_country; sector for business), in
     questions.csv order."""
@@ -103,8 +105,9 @@ def audience_questions(audience: str, edition_id: str = DEMO_EDITION,
     return [q for q in codebook.questions if q in wanted]
 
 
-def plan_questions(edition_id: str, audience: str, questions: Sequence[str] | None = None,
-                   codebook: Codebook | None = None) -> list[PlannedQuestion]:
+def plan_questions(
+    edition_id: str, audience: str, questions: Sequence[str] | None = None, codebook: Codebook | None = None
+) -> list[PlannedQuestion]:
     """Target shares per question: the published shares of this edition x audience, else of
     2021, else uniform. Options that a prose question does not publish share what is left to
     100 (sector: "Andere sector"). Only options with a published share are asked where the
@@ -118,24 +121,37 @@ def plan_questions(edition_id: str, audience: str, questions: Sequence[str] | No
     for question_id in questions:
         question = codebook.questions[question_id]
         if question.question_type not in LANDABLE_TYPES:
-            raise ValueError(f"{question_id} is a {question.question_type} question: exports "
-                             "carry option labels only")
+            raise ValueError(
+                f"{question_id} is a {question.question_type} question: exports carry option labels only"
+            )
         items = tuple(codebook.items.get(question_id, [])) if question.is_matrix else (None,)
         all_options = tuple(codebook.options.get(question_id, []))
         source = next((s for s in sources if any((question_id, i) in s["shares"] for i in items)), None)
         if source is None:
             options = all_options
-            targets = {item: _uniform(question.question_type, question.max_choices, len(options))
-                       for item in items}
+            targets = {
+                item: _uniform(question.question_type, question.max_choices, len(options)) for item in items
+            }
         else:
             found = {o for i in items for o in source["shares"].get((question_id, i), {})}
-            options = all_options if question_id in source["partial"] else tuple(
-                o for o in all_options if o in found)
-            targets = {item: _complete(source["shares"].get((question_id, item), {}), options,
-                                       question.question_type == "multi_choice")
-                       for item in items}
-        plans.append(PlannedQuestion(question_id, question.question_type, question.max_choices,
-                                     items, options, targets))
+            options = (
+                all_options
+                if question_id in source["partial"]
+                else tuple(o for o in all_options if o in found)
+            )
+            targets = {
+                item: _complete(
+                    source["shares"].get((question_id, item), {}),
+                    options,
+                    question.question_type == "multi_choice",
+                )
+                for item in items
+            }
+        plans.append(
+            PlannedQuestion(
+                question_id, question.question_type, question.max_choices, items, options, targets
+            )
+        )
     return plans
 
 
@@ -239,8 +255,9 @@ class _Permutation:
         return (self.offset + self.stride * j) % self.n
 
 
-def exact_stream(plan: Sequence[PlannedQuestion], n: int, rng: random.Random,
-                 skip_share: float) -> Iterator[dict]:
+def exact_stream(
+    plan: Sequence[PlannedQuestion], n: int, rng: random.Random, skip_share: float
+) -> Iterator[dict]:
     """n respondents, streamed, whose tabulation reproduces the plan's targets exactly as
     `exact_answers` does (largest-remainder counts among those who answered), at any size.
 
@@ -261,7 +278,7 @@ def exact_stream(plan: Sequence[PlannedQuestion], n: int, rng: random.Random,
             per_item = {}
             for item in question.items:
                 counts = largest_remainders(question.targets[item], m, m)
-                per_item[item] = (_Permutation(m, rng), [sum(counts[:i + 1]) for i in range(len(counts))])
+                per_item[item] = (_Permutation(m, rng), [sum(counts[: i + 1]) for i in range(len(counts))])
             prepared.append((question, m, order, per_item))
     for j in range(n):
         respondent: dict = {}
@@ -271,13 +288,18 @@ def exact_stream(plan: Sequence[PlannedQuestion], n: int, rng: random.Random,
                 continue  # skipped
             if question.is_multi:
                 counts, starts = spread
-                ticked = [i for i, (count, start) in enumerate(zip(counts, starts))
-                          if (position - start) % m < count]
+                ticked = [
+                    i
+                    for i, (count, start) in enumerate(zip(counts, starts, strict=True))
+                    if (position - start) % m < count
+                ]
                 if ticked:
                     respondent[question.question_id] = ticked
                 continue
-            chosen = {item: bisect.bisect_right(cumulative, permutation(position))
-                      for item, (permutation, cumulative) in spread.items()}
+            chosen = {
+                item: bisect.bisect_right(cumulative, permutation(position))
+                for item, (permutation, cumulative) in spread.items()
+            }
             respondent[question.question_id] = chosen[None] if question.items == (None,) else chosen
         yield respondent
 
@@ -299,8 +321,7 @@ def systematic_sample(probabilities: Sequence[float], rng: random.Random) -> lis
     return sorted(set(chosen))
 
 
-def random_answers(plan: Sequence[PlannedQuestion], rng: random.Random,
-                   skip_share: float) -> Iterator[dict]:
+def random_answers(plan: Sequence[PlannedQuestion], rng: random.Random, skip_share: float) -> Iterator[dict]:
     """An endless stream of respondents drawn independently from the plan's targets."""
     prepared = []
     for question in plan:
@@ -309,7 +330,9 @@ def random_answers(plan: Sequence[PlannedQuestion], rng: random.Random,
             scale = min(1.0, (question.max_choices or 1) * 100.0 / max(sum(pcts), 1e-9))
             prepared.append((question, [min(1.0, p / 100.0 * scale) for p in pcts]))
         else:
-            prepared.append((question, {item: _cumulative(question.targets[item]) for item in question.items}))
+            prepared.append(
+                (question, {item: _cumulative(question.targets[item]) for item in question.items})
+            )
     while True:
         respondent: dict = {}
         for question, weights in prepared:
@@ -322,7 +345,9 @@ def random_answers(plan: Sequence[PlannedQuestion], rng: random.Random,
             elif question.items == (None,):
                 respondent[question.question_id] = _draw(weights[None], rng)
             else:
-                respondent[question.question_id] = {item: _draw(weights[item], rng) for item in question.items}
+                respondent[question.question_id] = {
+                    item: _draw(weights[item], rng) for item in question.items
+                }
         yield respondent
 
 
@@ -358,7 +383,9 @@ class _Sheet:
             qid = question.question_id
             text = codebook.label("question", qid, qid, header_language)
             for language in ("nl", "fr"):
-                self.labels[(qid, language)] = [codebook.label("option", qid, o, language) for o in question.options]
+                self.labels[(qid, language)] = [
+                    codebook.label("option", qid, o, language) for o in question.options
+                ]
             if question.is_multi:
                 heads = [codebook.label("option", qid, o, header_language) for o in question.options]
             elif question.items != (None,):
@@ -412,9 +439,17 @@ def _pii(number: int, respondent_id: int, collector: int, start: datetime) -> li
     end = start + timedelta(minutes=7 + number % 23, seconds=number % 60)
     network = "192.0.2" if number % 2 else "198.51.100"
     fmt = "%m/%d/%Y %I:%M:%S %p"
-    return [str(respondent_id), str(collector), start.strftime(fmt), end.strftime(fmt),
-            f"{network}.{1 + number % 254}", f"respondent{number}@example.invalid", "Synthetic",
-            f"Respondent {number}", f"synthetic-custom-{number}"]
+    return [
+        str(respondent_id),
+        str(collector),
+        start.strftime(fmt),
+        end.strftime(fmt),
+        f"{network}.{1 + number % 254}",
+        f"respondent{number}@example.invalid",
+        "Synthetic",
+        f"Respondent {number}",
+        f"synthetic-custom-{number}",
+    ]
 
 
 def _fieldwork_start(edition_id: str) -> datetime:
@@ -423,10 +458,18 @@ def _fieldwork_start(edition_id: str) -> datetime:
     return datetime(int(year), int(month or 6), 1, 8, 0, 0)
 
 
-def write_export(path: Path, edition_id: str, audience: str, plan: Sequence[PlannedQuestion],
-                 respondents: Iterator[tuple[dict, str]], n_respondents: int, seed: int,
-                 codebook: Codebook, header_language: str = "nl",
-                 progress: Progress | None = None) -> Path:
+def write_export(
+    path: Path,
+    edition_id: str,
+    audience: str,
+    plan: Sequence[PlannedQuestion],
+    respondents: Iterator[tuple[dict, str]],
+    n_respondents: int,
+    seed: int,
+    codebook: Codebook,
+    header_language: str = "nl",
+    progress: Progress | None = None,
+) -> Path:
     """Stream an export to `path` (one row at a time) and write its sidecar manifest;
     `progress` is told the rows written (the command line shows them: a 1M export takes a minute)."""
     rng = random.Random(f"{seed}/pii")
@@ -443,24 +486,43 @@ def write_export(path: Path, edition_id: str, audience: str, plan: Sequence[Plan
             answers, language = next(respondents)
             respondent_id += 1 + rng.randrange(97)
             moment += timedelta(seconds=1 + rng.randrange(600))
-            writer.writerow(_pii(number, respondent_id, collector, moment)
-                            + sheet.answer_cells(answers, language, number, rng))
+            writer.writerow(
+                _pii(number, respondent_id, collector, moment)
+                + sheet.answer_cells(answers, language, number, rng)
+            )
             if progress is not None:
                 progress.update(number)
     if progress is not None:
         progress.finish(n_respondents)
-    manifest = {"edition_id": edition_id, "audience": audience, "is_synthetic": True,
-                "generator": GENERATOR, "seed": seed, "respondents": n_respondents}
-    path.with_name(path.name + ".manifest.json").write_text(json.dumps(manifest, indent=2) + "\n",
-                                                           encoding="utf-8")
+    manifest = {
+        "edition_id": edition_id,
+        "audience": audience,
+        "is_synthetic": True,
+        "generator": GENERATOR,
+        "seed": seed,
+        "respondents": n_respondents,
+    }
+    path.with_name(path.name + ".manifest.json").write_text(
+        json.dumps(manifest, indent=2) + "\n", encoding="utf-8"
+    )
     return path
 
 
-def generate_export(path: Path, edition_id: str, audience: str, n_respondents: int, seed: int,
-                    questions: Sequence[str] | None = None, *, french_share: float = FRENCH_SHARE,
-                    skip_share: float = 0.02, header_language: str = "nl",
-                    codebook: Codebook | None = None, progress: Progress | None = None,
-                    exact: bool = False) -> Path:
+def generate_export(
+    path: Path,
+    edition_id: str,
+    audience: str,
+    n_respondents: int,
+    seed: int,
+    questions: Sequence[str] | None = None,
+    *,
+    french_share: float = FRENCH_SHARE,
+    skip_share: float = 0.02,
+    header_language: str = "nl",
+    codebook: Codebook | None = None,
+    progress: Progress | None = None,
+    exact: bool = False,
+) -> Path:
     """A synthetic export of any size, streamed to disk: every respondent drawn independently
     from the target shares (so large files approach them), or with `exact` the targets'
     largest-remainder counts at every size (`exact_stream`: the bench's exports, so that even
@@ -469,15 +531,27 @@ def generate_export(path: Path, edition_id: str, audience: str, n_respondents: i
     codebook = codebook or default_codebook()
     plan = plan_questions(edition_id, audience, questions, codebook)
     rng = random.Random(seed)
-    draws = (exact_stream(plan, n_respondents, rng, skip_share) if exact
-             else random_answers(plan, rng, skip_share))
+    draws = (
+        exact_stream(plan, n_respondents, rng, skip_share) if exact else random_answers(plan, rng, skip_share)
+    )
     stream = ((answers, "fr" if rng.random() < french_share else "nl") for answers in draws)
-    return write_export(Path(path), edition_id, audience, plan, stream, n_respondents, seed,
-                        codebook, header_language, progress)
+    return write_export(
+        Path(path),
+        edition_id,
+        audience,
+        plan,
+        stream,
+        n_respondents,
+        seed,
+        codebook,
+        header_language,
+        progress,
+    )
 
 
-def generate_demo_export(path: Path, audience: str, n_respondents: int, seed: int,
-                         codebook: Codebook | None = None) -> Path:
+def generate_demo_export(
+    path: Path, audience: str, n_respondents: int, seed: int, codebook: Codebook | None = None
+) -> Path:
     """The 2021 export of one audience with exact largest-remainder counts per option."""
     codebook = codebook or default_codebook()
     plan = plan_questions(DEMO_EDITION, audience, None, codebook)
@@ -485,20 +559,22 @@ def generate_demo_export(path: Path, audience: str, n_respondents: int, seed: in
     answers = exact_answers(plan, n_respondents, rng)
     french = set(rng.sample(range(n_respondents), round(FRENCH_SHARE * n_respondents)))
     stream = iter([(a, "fr" if i in french else "nl") for i, a in enumerate(answers)])
-    return write_export(Path(path), DEMO_EDITION, audience, plan, stream, n_respondents,
-                        seed, codebook)
+    return write_export(Path(path), DEMO_EDITION, audience, plan, stream, n_respondents, seed, codebook)
 
 
 def generate_2021_demo(out_dir: Path, seed: int = 2021) -> list[Path]:
     """2021_business_synthetic.csv (173 respondents) and 2021_aanbieders_synthetic.csv (142)."""
     out_dir = Path(out_dir)
-    return [generate_demo_export(out_dir / f"{DEMO_EDITION}_{audience}_synthetic.csv", audience, n, seed)
-            for audience, n in DEMO_RESPONDENTS.items()]
+    return [
+        generate_demo_export(out_dir / f"{DEMO_EDITION}_{audience}_synthetic.csv", audience, n, seed)
+        for audience, n in DEMO_RESPONDENTS.items()
+    ]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m orchestration.landing.generate",
-                                     description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m orchestration.landing.generate", description=__doc__.split("\n\n")[0]
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     demo = commands.add_parser("demo", help="the two 2021 demo exports")
     demo.add_argument("--out", type=Path, required=True)
@@ -511,18 +587,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     export.add_argument("--out", type=Path, required=True)
     export.add_argument("--french-share", type=float, default=FRENCH_SHARE)
     export.add_argument("--skip-share", type=float, default=0.02)
-    export.add_argument("--exact", action="store_true",
-                        help="exact largest-remainder counts of the published shares (not random draws)")
+    export.add_argument(
+        "--exact",
+        action="store_true",
+        help="exact largest-remainder counts of the published shares (not random draws)",
+    )
     args = parser.parse_args(argv)
     if args.command == "demo":
         paths = generate_2021_demo(args.out, args.seed)
     else:
         name = f"{args.edition}_{args.audience}_synthetic_n{args.respondents}_seed{args.seed}.csv"
-        paths = [generate_export(args.out / name, args.edition, args.audience, args.respondents,
-                                 args.seed, french_share=args.french_share,
-                                 skip_share=args.skip_share, exact=args.exact,
-                                 progress=Progress(f"generating {name}", args.respondents,
-                                                   unit="respondents"))]
+        paths = [
+            generate_export(
+                args.out / name,
+                args.edition,
+                args.audience,
+                args.respondents,
+                args.seed,
+                french_share=args.french_share,
+                skip_share=args.skip_share,
+                exact=args.exact,
+                progress=Progress(f"generating {name}", args.respondents, unit="respondents"),
+            )
+        ]
     for path in paths:
         print(path)
     return 0

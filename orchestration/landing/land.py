@@ -78,10 +78,21 @@ ACTIONS = ("landed", "unchanged", "replaced", "rejected", "held", "withdrawn")
 MAX_QUARANTINED_SHARE = 0.05  # of the export's respondent rows
 MIN_SHARE_OF_PREVIOUS = 0.8  # respondents, against the landed export it would replace
 ACCEPT_COMMAND = "python -m orchestration.landing accept"
-LOG_COLUMNS = ["landed_at", "export_file", "export_id", "edition_id", "audience", "action",
-               "respondents", "answers", "quarantined", "message"]
-FILE_NAME = re.compile(r"^(?P<edition>\d{4}(?:-\d{2})?)_(?P<audience>[a-z0-9]+)(?:_[^/]*)?\.csv$",
-                       re.IGNORECASE)
+LOG_COLUMNS = [
+    "landed_at",
+    "export_file",
+    "export_id",
+    "edition_id",
+    "audience",
+    "action",
+    "respondents",
+    "answers",
+    "quarantined",
+    "message",
+]
+FILE_NAME = re.compile(
+    r"^(?P<edition>\d{4}(?:-\d{2})?)_(?P<audience>[a-z0-9]+)(?:_[^/]*)?\.csv$", re.IGNORECASE
+)
 EDITION = re.compile(r"^\d{4}(?:-(?:0[1-9]|1[0-2]))?$")
 MANIFEST_SUFFIX = ".manifest.json"
 # Manifest keys that only describe the file; anything else is reported as ignored.
@@ -143,8 +154,7 @@ def target_from_path(path: Path, codebook: Codebook) -> Target:
     """
     file = path.name
     named = FILE_NAME.match(file)
-    from_name = ({"edition_id": named["edition"], "audience": named["audience"].lower()}
-                 if named else {})
+    from_name = {"edition_id": named["edition"], "audience": named["audience"].lower()} if named else {}
     manifest: dict = {}
     messages: list[str] = []
     sidecar = manifest_path(path)
@@ -152,8 +162,7 @@ def target_from_path(path: Path, codebook: Codebook) -> Target:
         try:
             manifest = json.loads(sidecar.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise LandingError(f"manifest {sidecar.name} is not readable JSON ({error})",
-                               file=file) from None
+            raise LandingError(f"manifest {sidecar.name} is not readable JSON ({error})", file=file) from None
         if not isinstance(manifest, dict):
             raise LandingError(f"manifest {sidecar.name} must be a JSON object", file=file)
         ignored = sorted(set(manifest) - MANIFEST_KEYS - MANIFEST_INFO_KEYS)
@@ -165,24 +174,33 @@ def target_from_path(path: Path, codebook: Codebook) -> Target:
         if manifest_value is not None and not isinstance(manifest_value, str):
             raise LandingError(f"manifest {key} must be a string", file=file)
         if named_value and manifest_value and named_value != manifest_value:
-            raise LandingError(f'the manifest says {key} "{manifest_value}" but the file name '
-                               f'says "{named_value}"', file=file)
+            raise LandingError(
+                f'the manifest says {key} "{manifest_value}" but the file name says "{named_value}"',
+                file=file,
+            )
         values[key] = manifest_value or named_value
     if not values["edition_id"] or not values["audience"]:
-        raise LandingError("cannot tell edition and audience: name the file "
-                           "<edition_id>_<audience>[_anything].csv (e.g. 2021_business.csv) or "
-                           f"add {file}{MANIFEST_SUFFIX}", file=file)
+        raise LandingError(
+            "cannot tell edition and audience: name the file "
+            "<edition_id>_<audience>[_anything].csv (e.g. 2021_business.csv) or "
+            f"add {file}{MANIFEST_SUFFIX}",
+            file=file,
+        )
     edition, audience = values["edition_id"], values["audience"]
     if not EDITION.match(edition):
         raise LandingError(f'edition_id "{edition}" is neither YYYY nor YYYY-MM', file=file)
     if codebook.editions and edition not in codebook.editions:
         # landed anyway, its rows would fail the warehouse's relationship tests on every run
-        raise LandingError(f'unknown edition "{edition}": add it to seeds/codebook/editions.csv '
-                           "first (see README, \"Adding an edition\")", file=file)
+        raise LandingError(
+            f'unknown edition "{edition}": add it to seeds/codebook/editions.csv '
+            'first (see README, "Adding an edition")',
+            file=file,
+        )
     respondent_audiences = sorted(codebook.audiences - AGGREGATE_AUDIENCES)
     if audience not in respondent_audiences:
-        raise LandingError(f'unknown audience "{audience}" (known: '
-                           f"{', '.join(respondent_audiences)})", file=file)
+        raise LandingError(
+            f'unknown audience "{audience}" (known: {", ".join(respondent_audiences)})', file=file
+        )
     synthetic = manifest.get("is_synthetic", False)
     if not isinstance(synthetic, bool):
         raise LandingError("manifest is_synthetic must be true or false", file=file)
@@ -190,8 +208,10 @@ def target_from_path(path: Path, codebook: Codebook) -> Target:
 
 
 def _paths(landed_dir: Path, target: Target) -> dict[str, Path]:
-    return {kind: landed_dir / kind / f"{target.stem}.parquet"
-            for kind in ("answers", "respondents", "quarantine")}
+    return {
+        kind: landed_dir / kind / f"{target.stem}.parquet"
+        for kind in ("answers", "respondents", "quarantine")
+    }
 
 
 def scratch_cursor() -> duckdb.DuckDBPyConnection:
@@ -234,8 +254,10 @@ def _counts(landed_dir: Path, target: Target) -> tuple[int, int, int]:
     """(respondents, answers, quarantined rows) of the landed files."""
     paths = _paths(landed_dir, target)
     with scratch_cursor() as con:
+
         def count(kind: str, what: str = "count(*)") -> int:
             return con.execute(f"select {what} from read_parquet(?)", [str(paths[kind])]).fetchone()[0]
+
         return count("respondents"), count("answers"), count("quarantine", "count(distinct row_number)")
 
 
@@ -250,9 +272,18 @@ def append_log(landed_dir: Path, report: LandingReport) -> None:
     log = landed_dir / "landing_log.csv"
     landed_dir.mkdir(parents=True, exist_ok=True)
     new = not log.exists()
-    row = [datetime.now(timezone.utc).isoformat(timespec="seconds"), report.export_file,
-           report.export_id, report.edition_id, report.audience, report.action,
-           report.respondents, report.answers, report.quarantined, " | ".join(report.messages)]
+    row = [
+        datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        report.export_file,
+        report.export_id,
+        report.edition_id,
+        report.audience,
+        report.action,
+        report.respondents,
+        report.answers,
+        report.quarantined,
+        " | ".join(report.messages),
+    ]
     with log.open("a", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         if new:
@@ -312,8 +343,15 @@ def forget_export(landed_dir: Path, name: str) -> None:
         replace_atomically(landed_dir / QUICK_CHECK_FILE, json.dumps(checks, indent=1, sort_keys=True))
 
 
-def land_file(path: Path, landed_dir: Path, *, salt: str, codebook: Codebook | None = None,
-              force: bool = False, accept: bool = False) -> LandingReport:
+def land_file(
+    path: Path,
+    landed_dir: Path,
+    *,
+    salt: str,
+    codebook: Codebook | None = None,
+    force: bool = False,
+    accept: bool = False,
+) -> LandingReport:
     """Land one export; see the module docstring. `force` re-lands an unchanged file (e.g.
     after adding label variants); `accept` lands an export that would be held (`hold_reasons`);
     `codebook` defaults to the repository's seeds."""
@@ -331,8 +369,15 @@ def land_file(path: Path, landed_dir: Path, *, salt: str, codebook: Codebook | N
     return report
 
 
-def _land(path: Path, landed_dir: Path, salt: str, codebook: Codebook, force: bool,
-          accept: bool, report: LandingReport) -> None:
+def _land(
+    path: Path,
+    landed_dir: Path,
+    salt: str,
+    codebook: Codebook,
+    force: bool,
+    accept: bool,
+    report: LandingReport,
+) -> None:
     respondent_keyer(salt, "", "")  # refuse an empty salt before touching anything
     landed_dir.mkdir(parents=True, exist_ok=True)
     # the PID lets the next run tell a killed landing's folder from one in use (faults.py)
@@ -343,8 +388,16 @@ def _land(path: Path, landed_dir: Path, salt: str, codebook: Codebook, force: bo
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _land_via(staging: Path, path: Path, landed_dir: Path, salt: str, codebook: Codebook,
-              force: bool, accept: bool, report: LandingReport) -> None:
+def _land_via(
+    staging: Path,
+    path: Path,
+    landed_dir: Path,
+    salt: str,
+    codebook: Codebook,
+    force: bool,
+    accept: bool,
+    report: LandingReport,
+) -> None:
     """Land through the temporary folder `staging` (DuckDB's spill files, staged parquet).
 
     Hashing and indexing the file (`probe_file`, Python) and reading its body (DuckDB) are
@@ -366,8 +419,9 @@ def _land_via(staging: Path, path: Path, landed_dir: Path, salt: str, codebook: 
         if remembered is not None and previous == {remembered}:
             report.export_id = remembered
             report.edition_id, report.audience = target.edition_id, target.audience
-            _report_unchanged(report, landed_dir, target, file,
-                              " (size, modification time and inode as when it was hashed)")
+            _report_unchanged(
+                report, landed_dir, target, file, " (size, modification time and inode as when it was hashed)"
+            )
             return
     stat = _stat_record(path)  # before hashing: a change while hashing shows next time
     early = _EarlyRead(previous, force)
@@ -396,20 +450,34 @@ def _land_via(staging: Path, path: Path, landed_dir: Path, salt: str, codebook: 
             check_delimiter(handle.read(1 << 16), file)
         with open(path, encoding=probe.encoding, newline="") as handle:
             layout = _read_header(handle, file, codebook)
-        staged = {kind: str(staging / f"{kind}.parquet")
-                  for kind in ("answers", "respondents", "quarantine")}
-        export = Export(file, probe.export_id, target.edition_id, target.audience,
-                        target.is_synthetic, landing_id(probe.export_id, salt))
-        body = _land_body(path, probe, layout, codebook, export,
-                          salt + target.edition_id + target.audience, staging, staged,
-                          early.body if early.fits(probe) else None)
+        staged = {kind: str(staging / f"{kind}.parquet") for kind in ("answers", "respondents", "quarantine")}
+        export = Export(
+            file,
+            probe.export_id,
+            target.edition_id,
+            target.audience,
+            target.is_synthetic,
+            landing_id(probe.export_id, salt),
+        )
+        body = _land_body(
+            path,
+            probe,
+            layout,
+            codebook,
+            export,
+            salt + target.edition_id + target.audience,
+            staging,
+            staged,
+            early.body if early.fits(probe) else None,
+        )
     finally:
         early.close()
     _report_body(report, body, layout, file, target)
     diagnoses = export_setting_diagnoses(staged["quarantine"], body.quarantined, file)
     report.messages += diagnoses
-    reasons = hold_reasons(body, landed_respondents(landed_dir, target) if previous else None,
-                           probe.ends_inside_quotes)
+    reasons = hold_reasons(
+        body, landed_respondents(landed_dir, target) if previous else None, probe.ends_inside_quotes
+    )
     remember_export_id(landed_dir, path, stat, probe.export_id)
     if reasons and not accept:
         _report_held(report, path, reasons, diagnoses, previous, target)
@@ -424,8 +492,9 @@ def _land_via(staging: Path, path: Path, landed_dir: Path, salt: str, codebook: 
     if previous:
         report.action = "replaced"
         report.replaced_export_id = ", ".join(old) or probe.export_id
-        report.messages.append(f"{file}: replaced export {report.replaced_export_id} of "
-                               f"{target.edition_id} {target.audience}")
+        report.messages.append(
+            f"{file}: replaced export {report.replaced_export_id} of {target.edition_id} {target.audience}"
+        )
     else:
         report.action = "landed"
 
@@ -435,33 +504,48 @@ def hold_reasons(body: Body, previous_respondents: int | None, ends_inside_quote
     is None when nothing is landed for its edition x audience."""
     reasons = []
     if ends_inside_quotes:
-        reasons.append("the file ends inside a quoted cell: it is truncated (an interrupted "
-                       "download or copy?); download the export again")
+        reasons.append(
+            "the file ends inside a quoted cell: it is truncated (an interrupted "
+            "download or copy?); download the export again"
+        )
     rows = body.respondents + body.quarantined
     if body.respondents == 0:
         reasons.append(f"no landable respondent: all {body.quarantined} rows are quarantined")
     elif body.quarantined > MAX_QUARANTINED_SHARE * rows:
-        reasons.append(f"{body.quarantined} of {rows} respondent rows quarantined "
-                       f"({100 * body.quarantined / rows:.0f}%, more than "
-                       f"{100 * MAX_QUARANTINED_SHARE:.0f}%)")
+        reasons.append(
+            f"{body.quarantined} of {rows} respondent rows quarantined "
+            f"({100 * body.quarantined / rows:.0f}%, more than "
+            f"{100 * MAX_QUARANTINED_SHARE:.0f}%)"
+        )
     if previous_respondents and 0 < body.respondents < MIN_SHARE_OF_PREVIOUS * previous_respondents:
-        reasons.append(f"{body.respondents} respondents against {previous_respondents} in the "
-                       f"landed export it would replace (fewer than "
-                       f"{100 * MIN_SHARE_OF_PREVIOUS:.0f}%: a filtered or partial export?)")
+        reasons.append(
+            f"{body.respondents} respondents against {previous_respondents} in the "
+            f"landed export it would replace (fewer than "
+            f"{100 * MIN_SHARE_OF_PREVIOUS:.0f}%: a filtered or partial export?)"
+        )
     return reasons
 
 
-def _report_held(report: LandingReport, path: Path, reasons: list[str], diagnoses: list[str],
-                 previous: set[str], target: Target) -> None:
+def _report_held(
+    report: LandingReport,
+    path: Path,
+    reasons: list[str],
+    diagnoses: list[str],
+    previous: set[str],
+    target: Target,
+) -> None:
     report.action = "held"
-    kept = (f"The landed export {', '.join(sorted(previous))} of {target.edition_id} "
-            f"{target.audience} stays" if previous else
-            f"Nothing is landed for {target.edition_id} {target.audience}")
-    report.outcome = (f"{path.name}: held, not landed: {'; '.join(reasons)}. {kept}. "
-                      + (f"Likely cause: {' '.join(d.split(': ', 1)[1] for d in diagnoses)} "
-                         if diagnoses else "")
-                      + f"To land it anyway: {ACCEPT_COMMAND} {shlex.quote(str(path))}, then "
-                        "rebuild (make accept EXPORT=<file> does both)")
+    kept = (
+        f"The landed export {', '.join(sorted(previous))} of {target.edition_id} {target.audience} stays"
+        if previous
+        else f"Nothing is landed for {target.edition_id} {target.audience}"
+    )
+    report.outcome = (
+        f"{path.name}: held, not landed: {'; '.join(reasons)}. {kept}. "
+        + (f"Likely cause: {' '.join(d.split(': ', 1)[1] for d in diagnoses)} " if diagnoses else "")
+        + f"To land it anyway: {ACCEPT_COMMAND} {shlex.quote(str(path))}, then "
+        "rebuild (make accept EXPORT=<file> does both)"
+    )
     report.messages.append(report.outcome)
 
 
@@ -469,19 +553,25 @@ def _report_held(report: LandingReport, path: Path, reasons: list[str], diagnose
 # quarantine, and what to do about it (docs/landing.md, section 1). A diagnosis is given when
 # the symptom concerns at least half of the quarantined rows (cells, for numbers).
 _DIAGNOSES = [
-    ("""count(distinct row_number) filter (where reason like 'Respondent ID in scientific notation%')""",
-     "Respondent IDs in scientific notation (like 1.26693E+10) are what Excel writes when it "
-     "opens and saves a CSV, and the lost digits cannot be recovered: take the CSV out of "
-     "SurveyMonkey's ZIP again and do not open it in Excel."),
+    (
+        """count(distinct row_number) filter (where reason like 'Respondent ID in scientific notation%')""",
+        "Respondent IDs in scientific notation (like 1.26693E+10) are what Excel writes when it "
+        "opens and saves a CSV, and the lost digits cannot be recovered: take the CSV out of "
+        "SurveyMonkey's ZIP again and do not open it in Excel.",
+    ),
     # "too many fields: k instead of n" sits in column n + 1: one field too many when k = n + 1
-    ("""count(distinct row_number) filter (where reason like 'too many fields:%'
+    (
+        """count(distinct row_number) filter (where reason like 'too many fields:%'
               and try_cast(regexp_extract(reason, 'fields: ([0-9]+) ', 1) as integer) = column_number)""",
-     "the quarantined rows have one field more than the header rows: an empty field after "
-     "the last column, which a spreadsheet adds when it re-saves the file; take the CSV out of "
-     "SurveyMonkey's ZIP again and do not re-save it."),
-    ("""count(*) filter (where reason like 'unknown answer label%' and redacted_value like '(redacted: a number of %')""",
-     "answer cells hold numbers instead of answer text: this is a \"Numerical value\" export; "
-     "export again with Cells: \"Actual answer text\" (docs/landing.md, section 1)."),
+        "the quarantined rows have one field more than the header rows: an empty field after "
+        "the last column, which a spreadsheet adds when it re-saves the file; take the CSV out of "
+        "SurveyMonkey's ZIP again and do not re-save it.",
+    ),
+    (
+        """count(*) filter (where reason like 'unknown answer label%' and redacted_value like '(redacted: a number of %')""",
+        'answer cells hold numbers instead of answer text: this is a "Numerical value" export; '
+        'export again with Cells: "Actual answer text" (docs/landing.md, section 1).',
+    ),
 ]
 
 
@@ -493,7 +583,9 @@ def export_setting_diagnoses(quarantine: str, quarantined_rows: int, file: str) 
         found = con.execute(
             f"select {', '.join(sql for sql, _ in _DIAGNOSES)}, "
             "count(*) filter (where reason like 'unknown answer label%') "
-            "from read_parquet(?)", [quarantine]).fetchone()
+            "from read_parquet(?)",
+            [quarantine],
+        ).fetchone()
     excel, wide, numbers, unknown = found
     messages = []
     if excel * 2 >= quarantined_rows:
@@ -505,12 +597,15 @@ def export_setting_diagnoses(quarantine: str, quarantined_rows: int, file: str) 
     return [f"{file}: {message}" for message in messages]
 
 
-def _report_unchanged(report: LandingReport, landed_dir: Path, target: Target, file: str,
-                      how: str = "") -> None:
+def _report_unchanged(
+    report: LandingReport, landed_dir: Path, target: Target, file: str, how: str = ""
+) -> None:
     report.action = "unchanged"
     report.respondents, report.answers, report.quarantined = _counts(landed_dir, target)
-    report.messages.append(f"{file}: unchanged{how}: export {report.export_id} is already "
-                           f"landed for {target.edition_id} {target.audience}; nothing rewritten")
+    report.messages.append(
+        f"{file}: unchanged{how}: export {report.export_id} is already "
+        f"landed for {target.edition_id} {target.audience}; nothing rewritten"
+    )
 
 
 class _Probing:
@@ -550,9 +645,12 @@ class _EarlyRead:
         self._lock = threading.Lock()
 
     def fits(self, probe: Probe) -> bool:
-        return (probe.rejection is None and probe.encoding in ("utf-8", "utf-8-sig")
-                and probe.records is not None
-                and (self.force or self.previous != {probe.export_id}))
+        return (
+            probe.rejection is None
+            and probe.encoding in ("utf-8", "utf-8-sig")
+            and probe.records is not None
+            and (self.force or self.previous != {probe.export_id})
+        )
 
     def probed(self, probe: Probe | None) -> None:  # in the probe's thread
         if probe is None or not self.fits(probe):
@@ -561,8 +659,7 @@ class _EarlyRead:
                 if self._con is not None:
                     self._con.interrupt()
 
-    def run(self, path: Path, file: str, codebook: Codebook, staging: Path,
-            key_prefix: str) -> None:
+    def run(self, path: Path, file: str, codebook: Codebook, staging: Path, key_prefix: str) -> None:
         try:
             with open(path, "rb") as handle:
                 encoding = "utf-8-sig" if handle.read(3) == codecs.BOM_UTF8 else "utf-8"
@@ -600,9 +697,12 @@ def _read_header(handle, file: str, codebook: Codebook) -> Layout:
     layout = parse_header(row1 or [], row2, codebook, file)
     line, fields = next(records, (None, []))
     if looks_like_header(fields):
-        raise LandingError("extra header row: it has no Respondent ID and repeats header "
-                           "labels; SurveyMonkey exports have exactly two header rows",
-                           file=file, row=line)
+        raise LandingError(
+            "extra header row: it has no Respondent ID and repeats header "
+            "labels; SurveyMonkey exports have exactly two header rows",
+            file=file,
+            row=line,
+        )
     return layout
 
 
@@ -617,9 +717,17 @@ def _connect(staging: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _land_body(path: Path, probe: Probe, layout: Layout, codebook: Codebook, export: Export,
-               key_prefix: str, staging: Path, outputs: dict[str, str],
-               early: BodyLanding | None) -> Body:
+def _land_body(
+    path: Path,
+    probe: Probe,
+    layout: Layout,
+    codebook: Codebook,
+    export: Export,
+    key_prefix: str,
+    staging: Path,
+    outputs: dict[str, str],
+    early: BodyLanding | None,
+) -> Body:
     """DuckDB reads the export itself when its records are indexed (plain UTF-8 CSV); else,
     or when DuckDB reads it differently, a canonical UTF-8 copy written by the csv module.
     `early`: step 1 already done on the export itself (see _EarlyRead)."""
@@ -644,8 +752,7 @@ def _land_body(path: Path, probe: Probe, layout: Layout, codebook: Codebook, exp
             raise LandingError("not readable as CSV", file=export.file) from None
 
 
-def _report_body(report: LandingReport, body: Body, layout: Layout, file: str,
-                 target: Target) -> None:
+def _report_body(report: LandingReport, body: Body, layout: Layout, file: str, target: Target) -> None:
     for line in body.blank_lines:
         report.messages.append(f"{file}, row {line}: blank line skipped")
     if body.respondents == 0 and body.quarantined == 0:
@@ -654,10 +761,13 @@ def _report_body(report: LandingReport, body: Body, layout: Layout, file: str,
     report.quarantined = body.quarantined
     if layout.free_text_columns:
         plural = "s" if layout.free_text_columns > 1 else ""
-        report.messages.append(f"{file}: {layout.free_text_columns} free-text (Open-Ended "
-                               f"Response) column{plural} dropped")
+        report.messages.append(
+            f"{file}: {layout.free_text_columns} free-text (Open-Ended Response) column{plural} dropped"
+        )
     for problem in body.problems:
         report.messages.append(problem.message(file))
     if body.n_problems > MAX_ROW_MESSAGES:
-        report.messages.append(f"{file}: {body.n_problems - MAX_ROW_MESSAGES} more quarantined "
-                               f"cells not listed (see quarantine/{target.stem}.parquet)")
+        report.messages.append(
+            f"{file}: {body.n_problems - MAX_ROW_MESSAGES} more quarantined "
+            f"cells not listed (see quarantine/{target.stem}.parquet)"
+        )

@@ -163,8 +163,13 @@ class RecordScanner:
             starts, lines, length, blank = starts[:-1], lines[:-1], length[:-1], blank[:-1]
         if len(length) and int(length.max()) > csv.field_size_limit():
             return None  # Python's csv module may refuse such a field: let it read the file
-        return RecordIndex(lines=lines[~blank], blank_lines=[int(x) for x in lines[blank]],
-                           path=path, starts=starts[~blank], size=size)
+        return RecordIndex(
+            lines=lines[~blank],
+            blank_lines=[int(x) for x in lines[blank]],
+            path=path,
+            starts=starts[~blank],
+            size=size,
+        )
 
 
 def canonical_copy(records: Iterable[tuple[int, list[str]]], target: Path) -> RecordIndex:
@@ -186,5 +191,6 @@ def canonical_copy(records: Iterable[tuple[int, list[str]]], target: Path) -> Re
             lines.append(line)
             counts.append(len(fields))
             writer.writerow(fields)
-    return RecordIndex(lines=np.asarray(lines, np.int64), blank_lines=blank, path=target,
-                       counts=np.asarray(counts, np.int64))
+    return RecordIndex(
+        lines=np.asarray(lines, np.int64), blank_lines=blank, path=target, counts=np.asarray(counts, np.int64)
+    )

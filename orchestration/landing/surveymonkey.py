@@ -41,8 +41,9 @@ _DELIMITER_NAMES = {";": 'semicolons (";")', "\t": "tabs", "|": 'pipes ("|")'}
 _CHUNK = 1 << 20  # read, hashed, decoded and indexed while it is still in the CPU cache
 
 
-def locate(file: str, row: int | None = None, column: int | None = None,
-           column_name: str | None = None) -> str:
+def locate(
+    file: str, row: int | None = None, column: int | None = None, column_name: str | None = None
+) -> str:
     """`file, row 3, column 12 "header text"`: the prefix of every message."""
     where = file
     if row is not None:
@@ -57,8 +58,15 @@ def locate(file: str, row: int | None = None, column: int | None = None,
 class LandingError(Exception):
     """A file that cannot land at all; `message` names file, row and column where known."""
 
-    def __init__(self, detail: str, *, file: str, row: int | None = None,
-                 column: int | None = None, column_name: str | None = None):
+    def __init__(
+        self,
+        detail: str,
+        *,
+        file: str,
+        row: int | None = None,
+        column: int | None = None,
+        column_name: str | None = None,
+    ):
         self.detail = detail
         self.file = file
         self.row = row
@@ -133,8 +141,13 @@ def probe_file(path: Path, file: str) -> Probe:
             if utf8_ok:
                 scanner.feed(chunk)
     if first[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        return Probe(digest.hexdigest(), None, (), "file is UTF-16 encoded; SurveyMonkey CSV "
-                     "exports are UTF-8: export again as CSV and do not re-save the file in Excel")
+        return Probe(
+            digest.hexdigest(),
+            None,
+            (),
+            "file is UTF-16 encoded; SurveyMonkey CSV "
+            "exports are UTF-8: export again as CSV and do not re-save the file in Excel",
+        )
     if not has_content:
         return Probe(digest.hexdigest(), None, (), "file is empty")
     messages: list[str] = []
@@ -152,8 +165,9 @@ def probe_file(path: Path, file: str) -> Probe:
     else:
         messages.append(f"{file}: decoded as Latin-1 (neither UTF-8 nor cp1252)")
         encoding = "latin-1"
-    return Probe(digest.hexdigest(), encoding, tuple(messages), records=records,
-                 ends_inside_quotes=bool(quotes))
+    return Probe(
+        digest.hexdigest(), encoding, tuple(messages), records=records, ends_inside_quotes=bool(quotes)
+    )
 
 
 def _decodes_as(path: Path, encoding: str) -> bool:
@@ -179,6 +193,7 @@ def check_delimiter(head: str, file: str) -> None:
     A `;`- or tab-separated file is what Excel writes when a CSV is re-saved with a Dutch or
     French locale; reading it with commas would make every row one long field.
     """
+
     def first_record(delimiter: str) -> list[str]:
         return next(csv.reader(io.StringIO(head, newline=""), delimiter=delimiter), [])
 
@@ -188,7 +203,9 @@ def check_delimiter(head: str, file: str) -> None:
             raise LandingError(
                 f"fields are separated by {name}, not by commas; SurveyMonkey CSV exports use "
                 "commas: export again as CSV and do not re-save the file in Excel",
-                file=file, row=1)
+                file=file,
+                row=1,
+            )
 
 
 # --------------------------------------------------------------------------- header
@@ -250,32 +267,56 @@ def _bits(languages: Iterable[str]) -> int:
 def parse_header(row1: list[str], row2: list[str] | None, codebook: Codebook, file: str) -> Layout:
     """Validate the two header rows and say what every column means. Pure."""
     if not row1 or row1[0].strip() != RESPONDENT_ID:
-        raise LandingError(f'expected "{RESPONDENT_ID}" (a SurveyMonkey "All responses data" '
-                           "export with two header rows)", file=file, row=1, column=1)
+        raise LandingError(
+            f'expected "{RESPONDENT_ID}" (a SurveyMonkey "All responses data" export with two header rows)',
+            file=file,
+            row=1,
+            column=1,
+        )
     for number, expected in enumerate(FIXED_COLUMNS, 1):
         found = row1[number - 1].strip() if number <= len(row1) else None
         if found != expected:
-            raise LandingError(f'expected the fixed column "{expected}" here, found '
-                               f'"{found or ""}"; SurveyMonkey exports start with '
-                               f"{', '.join(FIXED_COLUMNS)}", file=file, row=1, column=number)
+            raise LandingError(
+                f'expected the fixed column "{expected}" here, found '
+                f'"{found or ""}"; SurveyMonkey exports start with '
+                f"{', '.join(FIXED_COLUMNS)}",
+                file=file,
+                row=1,
+                column=number,
+            )
     if row2 is None:
-        raise LandingError("missing second header row: the file has only one line",
-                           file=file, row=2)
+        raise LandingError("missing second header row: the file has only one line", file=file, row=2)
     if row2 and row2[0].strip():
         if [c.strip() for c in row2] == [c.strip() for c in row1]:
-            raise LandingError("extra header row: row 2 repeats row 1; SurveyMonkey exports "
-                               "have exactly two header rows", file=file, row=2)
-        raise LandingError("missing second header row: row 2 has a Respondent ID, so it is a "
-                           "respondent, not the row of answer labels; SurveyMonkey exports have "
-                           "two header rows", file=file, row=2, column=1, column_name=RESPONDENT_ID)
+            raise LandingError(
+                "extra header row: row 2 repeats row 1; SurveyMonkey exports have exactly two header rows",
+                file=file,
+                row=2,
+            )
+        raise LandingError(
+            "missing second header row: row 2 has a Respondent ID, so it is a "
+            "respondent, not the row of answer labels; SurveyMonkey exports have "
+            "two header rows",
+            file=file,
+            row=2,
+            column=1,
+            column_name=RESPONDENT_ID,
+        )
     if len(row2) != len(row1):
-        raise LandingError(f"the header rows differ in length: row 1 has {len(row1)} fields, "
-                           f"row 2 has {len(row2)}", file=file, row=2)
+        raise LandingError(
+            f"the header rows differ in length: row 1 has {len(row1)} fields, row 2 has {len(row2)}",
+            file=file,
+            row=2,
+        )
     for number in range(2, len(FIXED_COLUMNS) + 1):
         if row2[number - 1].strip():
-            raise LandingError("expected an empty cell under a fixed column in the second "
-                               "header row", file=file, row=2, column=number,
-                               column_name=FIXED_COLUMNS[number - 1])
+            raise LandingError(
+                "expected an empty cell under a fixed column in the second header row",
+                file=file,
+                row=2,
+                column=number,
+                column_name=FIXED_COLUMNS[number - 1],
+            )
 
     columns = [Column(1, RESPONDENT_ID, "respondent_id")]
     columns += [Column(n, name, "dropped") for n, name in enumerate(FIXED_COLUMNS[1:], 2)]
@@ -294,56 +335,91 @@ def parse_header(row1: list[str], row2: list[str] | None, codebook: Codebook, fi
             if choice and len(choice.languages) == 1:
                 languages[next(iter(choice.languages))] += 1
         elif not block_start:
-            raise LandingError("column has no question text and no question before it",
-                               file=file, row=1, column=number)
+            raise LandingError(
+                "column has no question text and no question before it", file=file, row=1, column=number
+            )
         if not text and not label:
-            raise LandingError("empty column: no question text in row 1 and no label in row 2 "
-                               "(an empty field after the last column, as a spreadsheet adds "
-                               "when it re-saves the file?); take the CSV out of SurveyMonkey's "
-                               "ZIP again and do not re-save it", file=file, row=1, column=number)
+            raise LandingError(
+                "empty column: no question text in row 1 and no label in row 2 "
+                "(an empty field after the last column, as a spreadsheet adds "
+                "when it re-saves the file?); take the CSV out of SurveyMonkey's "
+                "ZIP again and do not re-save it",
+                file=file,
+                row=1,
+                column=number,
+            )
         name = f"{block_text} | {label}"
         if label == OPEN_ENDED:
             columns.append(Column(number, name, "dropped"))
             free_text += 1
             continue
         if block_question is None:
-            raise LandingError("unknown question: not in seeds/codebook/questions.csv nor "
-                               "seeds/codebook/label_variants.csv", file=file, row=1,
-                               column=block_start, column_name=block_text)
+            raise LandingError(
+                "unknown question: not in seeds/codebook/questions.csv nor seeds/codebook/label_variants.csv",
+                file=file,
+                row=1,
+                column=block_start,
+                column_name=block_text,
+            )
         question = block_question
         qid = question.question_id
         first = question_columns.setdefault(qid, block_start)
         if first != block_start:
-            raise LandingError(f'question "{qid}" appears twice (also from column {first})',
-                               file=file, row=1, column=block_start, column_name=block_text)
+            raise LandingError(
+                f'question "{qid}" appears twice (also from column {first})',
+                file=file,
+                row=1,
+                column=block_start,
+                column_name=block_text,
+            )
         if question.question_type not in LANDABLE_TYPES:
-            raise LandingError(f'question "{qid}" is a {question.question_type} question, '
-                               "which cannot be landed from an export", file=file, row=1,
-                               column=block_start, column_name=block_text)
+            raise LandingError(
+                f'question "{qid}" is a {question.question_type} question, '
+                "which cannot be landed from an export",
+                file=file,
+                row=1,
+                column=block_start,
+                column_name=block_text,
+            )
         if not label:
-            raise LandingError("empty label in the second header row", file=file, row=2,
-                               column=number, column_name=name)
+            raise LandingError(
+                "empty label in the second header row", file=file, row=2, column=number, column_name=name
+            )
         column = Column(number, name, "", question_id=qid)
         if question.question_type == "single_choice":
             if label != RESPONSE or RESPONSE in seen_in_block:
-                raise LandingError(f'expected one "{RESPONSE}" column for single-choice '
-                                   f'question "{qid}"', file=file, row=2, column=number,
-                                   column_name=name)
+                raise LandingError(
+                    f'expected one "{RESPONSE}" column for single-choice question "{qid}"',
+                    file=file,
+                    row=2,
+                    column=number,
+                    column_name=name,
+                )
             column.role = "single"
             seen_in_block.add(RESPONSE)
             _fill_exact(column, codebook, codes, None)
         elif label == RESPONSE:  # one column for a question that has one per option or row
-            raise LandingError(f'one "{RESPONSE}" column for '
-                               f'{"multi-choice" if question.question_type == "multi_choice" else "matrix"} '
-                               f'question "{qid}": this is a "Condensed" export; export again '
-                               'with Columns: "Expanded" (one column per option or matrix row)',
-                               file=file, row=2, column=number, column_name=name)
+            raise LandingError(
+                f'one "{RESPONSE}" column for '
+                f"{'multi-choice' if question.question_type == 'multi_choice' else 'matrix'} "
+                f'question "{qid}": this is a "Condensed" export; export again '
+                'with Columns: "Expanded" (one column per option or matrix row)',
+                file=file,
+                row=2,
+                column=number,
+                column_name=name,
+            )
         elif question.question_type == "multi_choice":
             choice = codebook.match_option(qid, label)
             if choice is None or choice.id in seen_in_block:
                 what = "unknown option label" if choice is None else "option appears twice"
-                raise LandingError(f'{what} for multi-choice question "{qid}"', file=file,
-                                   row=2, column=number, column_name=name)
+                raise LandingError(
+                    f'{what} for multi-choice question "{qid}"',
+                    file=file,
+                    row=2,
+                    column=number,
+                    column_name=name,
+                )
             column.role, column.option_id, column.max_choices = "multi", choice.id, question.max_choices
             seen_in_block.add(choice.id)
             _fill_exact(column, codebook, codes, None)
@@ -351,8 +427,9 @@ def parse_header(row1: list[str], row2: list[str] | None, codebook: Codebook, fi
             choice = codebook.match_item(qid, label)
             if choice is None or choice.id in seen_in_block:
                 what = "unknown matrix row label" if choice is None else "matrix row appears twice"
-                raise LandingError(f'{what} for question "{qid}"', file=file, row=2,
-                                   column=number, column_name=name)
+                raise LandingError(
+                    f'{what} for question "{qid}"', file=file, row=2, column=number, column_name=name
+                )
             column.role, column.item_id = "matrix", choice.id
             seen_in_block.add(choice.id)
             _fill_exact(column, codebook, codes, choice.id)
@@ -400,8 +477,7 @@ def read_records(handle: io.TextIOBase, file: str) -> Iterator[tuple[int, list[s
         except StopIteration:
             return
         except csv.Error as error:
-            raise LandingError(f"not readable as CSV ({error})", file=file,
-                               row=reader.line_num) from None
+            raise LandingError(f"not readable as CSV ({error})", file=file, row=reader.line_num) from None
         yield line, fields
         line = reader.line_num + 1
 
@@ -414,7 +490,8 @@ def looks_like_header(fields: list[str]) -> bool:
         return False
     cells = {f.strip() for f in fields}
     return bool(cells & {RESPONSE, OPEN_ENDED, RESPONDENT_ID}) or (
-        [f.strip() for f in fields[: len(FIXED_COLUMNS)]] == list(FIXED_COLUMNS))
+        [f.strip() for f in fields[: len(FIXED_COLUMNS)]] == list(FIXED_COLUMNS)
+    )
 
 
 def unknown_reason(column: Column, value: str) -> str:

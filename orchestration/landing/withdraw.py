@@ -70,8 +70,9 @@ def _move_away(path: Path, withdrawn_dir: Path) -> Path:
     return target
 
 
-def withdraw(slot: tuple[str, str], landing_dir: Path, landed_dir: Path, withdrawn_dir: Path,
-             codebook: Codebook) -> list[str]:
+def withdraw(
+    slot: tuple[str, str], landing_dir: Path, landed_dir: Path, withdrawn_dir: Path, codebook: Codebook
+) -> list[str]:
     """Withdraw the export of `slot` (edition_id, audience); the messages say what was done."""
     edition_id, audience = slot
     stem = landed_stem(edition_id, audience)
@@ -79,8 +80,10 @@ def withdraw(slot: tuple[str, str], landing_dir: Path, landed_dir: Path, withdra
     landed = [landed_dir / kind / f"{stem}.parquet" for kind in ("answers", "quarantine", "respondents")]
     export_ids = current_export_ids(landed_dir, Target(edition_id, audience, False))
     if not exports and not any(path.exists() for path in landed):
-        raise WithdrawError(f"nothing to withdraw for {edition_id} {audience}: no export of it in "
-                            f"{landing_dir} and nothing landed in {landed_dir}")
+        raise WithdrawError(
+            f"nothing to withdraw for {edition_id} {audience}: no export of it in "
+            f"{landing_dir} and nothing landed in {landed_dir}"
+        )
     messages = []
     for path in exports:  # first: the next run must not land them again
         for file in (path, manifest_path(path)):
@@ -92,10 +95,16 @@ def withdraw(slot: tuple[str, str], landing_dir: Path, landed_dir: Path, withdra
         if path.exists():
             path.unlink()
             messages.append(f"{path.relative_to(landed_dir)}: deleted")
-    report = LandingReport("withdrawn", edition_id, audience,
-                           export_file=", ".join(path.name for path in exports),
-                           export_id=", ".join(sorted(export_ids)) or None)
-    report.messages.append(f"{edition_id} {audience}: withdrawn (export "
-                           f"{report.export_id or 'none landed'}); the next build removes its rows")
+    report = LandingReport(
+        "withdrawn",
+        edition_id,
+        audience,
+        export_file=", ".join(path.name for path in exports),
+        export_id=", ".join(sorted(export_ids)) or None,
+    )
+    report.messages.append(
+        f"{edition_id} {audience}: withdrawn (export "
+        f"{report.export_id or 'none landed'}); the next build removes its rows"
+    )
     append_log(landed_dir, report)
     return [*messages, *report.messages]

@@ -17,13 +17,20 @@ from orchestration.settings import data_dir, serving_path
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m orchestration.report", description=__doc__)
     parser.add_argument("--out", type=Path, default=None, help="output folder (default: <data dir>/report)")
-    parser.add_argument("--warehouse", type=Path, default=None,
-                        help="DuckDB file with the marts and audit schemas (default: the serving copy)")
+    parser.add_argument(
+        "--warehouse",
+        type=Path,
+        default=None,
+        help="DuckDB file with the marts and audit schemas (default: the serving copy)",
+    )
     args = parser.parse_args(argv)
     source = args.warehouse or serving_path()
     if not source.exists():
-        print(f"No warehouse to report on at {source}: run `make run` first "
-              "(it publishes the serving copy), or pass --warehouse FILE.", file=sys.stderr)
+        print(
+            f"No warehouse to report on at {source}: run `make run` first "
+            "(it publishes the serving copy), or pass --warehouse FILE.",
+            file=sys.stderr,
+        )
         return 2
     built = write_report(source, args.out or data_dir() / "report")
     print(f"{built.path} ({built.chart_count} charts)")

@@ -202,8 +202,15 @@ class Finding:
         lines they cause."""
         c = self.first
         kind = CHECK_KINDS.index(c.kind) if c.kind in CHECK_KINDS else len(CHECK_KINDS)
-        return (self.acknowledged, kind, c.rule, c.question_id or "", c.edition_id or "",
-                c.audience or "", c.item_label or "")
+        return (
+            self.acknowledged,
+            kind,
+            c.rule,
+            c.question_id or "",
+            c.edition_id or "",
+            c.audience or "",
+            c.item_label or "",
+        )
 
 
 def group_findings(failed: list[Check]) -> list[Finding]:
@@ -261,7 +268,9 @@ def _swatch(colour: str, kind: str = "plain", edition_id: str = "") -> str:
     if kind == "subtotal":
         paint = f'fill="url(#{pattern_id(edition_id)})" stroke="{colour}" stroke-width="1.5"'
     elif kind == "partial":
-        paint = f'fill="{colour}" fill-opacity="0.35" stroke="{colour}" stroke-width="1.5" stroke-dasharray="3 2"'
+        paint = (
+            f'fill="{colour}" fill-opacity="0.35" stroke="{colour}" stroke-width="1.5" stroke-dasharray="3 2"'
+        )
     else:
         paint = f'fill="{colour}"'
     return (
@@ -345,7 +354,9 @@ class Renderer:
         return f"⚠ {' · '.join(parts)} ({state}), zie validatie →"
 
     # ------------------------------------------------------------------ charts
-    def _groups(self, q: Question, shares: list[Share], scale: Scale, row_by: str, item: str | None) -> list[Group]:
+    def _groups(
+        self, q: Question, shares: list[Share], scale: Scale, row_by: str, item: str | None
+    ) -> list[Group]:
         audiences = self.data.audience_order({s.audience for s in shares})
         edition_rank = {e: i for i, e in enumerate(self.edition_ids)}
         groups = []
@@ -377,7 +388,9 @@ class Renderer:
         return groups
 
     def _description(self, q: Question, shares: list[Share], scale: Scale, rows_are: str) -> str:
-        audiences = ", ".join(self.data.audience_label(a) for a in self.data.audience_order({s.audience for s in shares}))
+        audiences = ", ".join(
+            self.data.audience_label(a) for a in self.data.audience_order({s.audience for s in shares})
+        )
         editions = ", ".join(sorted({s.edition_id for s in shares}))
         what = "gemiddelde score (0–7)" if scale is not PERCENT else "aandeel in %"
         return (
@@ -476,7 +489,12 @@ class Renderer:
         if q.question_type == "multi_choice" and q.max_choices:
             kind += f" (max. {q.max_choices} keuzes)"
         subtitle = " · ".join(
-            [f"<code>{escape(q.question_id)}</code>", escape(fig), *map(escape, q.source_reports), escape(kind)]
+            [
+                f"<code>{escape(q.question_id)}</code>",
+                escape(fig),
+                *map(escape, q.source_reports),
+                escape(kind),
+            ]
         )
         note = f'<p class="qnote">{escape(q.question_note)}</p>' if q.question_note else ""
         return (
@@ -491,7 +509,12 @@ class Renderer:
         audience_rank = {a: i for i, a in enumerate(self.data.audience_order({s.audience for s in q.shares}))}
         for s in sorted(
             q.shares,
-            key=lambda s: (audience_rank[s.audience], self._item_sort(q, s.item_label), s.option_order, s.edition_id),
+            key=lambda s: (
+                audience_rank[s.audience],
+                self._item_sort(q, s.item_label),
+                s.option_order,
+                s.edition_id,
+            ),
         ):
             flags = [w for w, on in (("subtotaal", s.is_subtotal), ("gedeeltelijk", s.is_partial)) if on]
             source = f"Figuur {s.source_figure}" if s.source_figure is not None else "lopende tekst"
@@ -528,7 +551,9 @@ class Renderer:
         total = sum(w for _, w in columns)
         colgroup = "".join(f'<col style="width:{100 * w / total:.1f}%">' for _, w in columns)
         header = "".join(
-            f'<th scope="col" class="num">{h}</th>' if h.startswith(("Waar", "Toeg")) else f'<th scope="col">{h}</th>'
+            f'<th scope="col" class="num">{h}</th>'
+            if h.startswith(("Waar", "Toeg"))
+            else f'<th scope="col">{h}</th>'
             for h, _ in columns
         )
         body = []
@@ -557,7 +582,11 @@ class Renderer:
                 )
             rule = escape(c.rule).replace("_", "_<wbr>")
             cells = [
-                *([f"<code>{escape(c.question_id or '—').replace('_', '_<wbr>')}</code>"] if with_question else []),
+                *(
+                    [f"<code>{escape(c.question_id or '—').replace('_', '_<wbr>')}</code>"]
+                    if with_question
+                    else []
+                ),
                 f'<code title="{escape(RULE_LABELS.get(c.rule, c.rule))}">{rule}</code>',
                 escape(c.edition_id or "—"),
                 escape(self.data.audience_label(c.audience)),
@@ -594,7 +623,9 @@ class Renderer:
             return text + (f", {len(failed)} wijken af ({acknowledged} erkend)." if failed else ".")
         noun = "controle" if len(checks) == 1 else "controles"
         text = f"{label.capitalize()}: {len(checks)} {noun}, {len(checks) - len(failed)} geslaagd"
-        return text + (f", {len(failed)} gefaald ({acknowledged} erkend)." if failed else ", geen afwijkingen.")
+        return text + (
+            f", {len(failed)} gefaald ({acknowledged} erkend)." if failed else ", geen afwijkingen."
+        )
 
     def findings(self, q: Question) -> str:
         checks = q.checks
@@ -606,7 +637,9 @@ class Renderer:
             acknowledged = sum(c.acknowledged for c in failed)
             noun = "controle" if len(checks) == 1 else "controles"
             summary = f"{len(checks)} {noun} in de laatste run: {len(checks) - len(failed)} geslaagd"
-            summary += f", {len(failed)} gefaald ({acknowledged} erkend)." if failed else ", geen afwijkingen."
+            summary += (
+                f", {len(failed)} gefaald ({acknowledged} erkend)." if failed else ", geen afwijkingen."
+            )
         parts = [
             f'<aside class="findings" aria-labelledby="findings-{escape(q.question_id)}">'
             f'<h4 id="findings-{escape(q.question_id)}">Validatie</h4>',
@@ -627,7 +660,9 @@ class Renderer:
                 '<p class="footnote">'
                 + escape(
                     f"{len(stale)} erkenning(en) zonder afwijking (de groep slaagt nu): "
-                    + "; ".join(f"{c.rule} {c.edition_id} {self.data.audience_label(c.audience)}" for c in stale)
+                    + "; ".join(
+                        f"{c.rule} {c.edition_id} {self.data.audience_label(c.audience)}" for c in stale
+                    )
                     + "."
                 )
                 + "</p>"
@@ -670,11 +705,15 @@ class Renderer:
                 f'<span class="rule-label">{escape(RULE_LABELS.get(rule, ""))}</span></th>{cells}</tr>'
             )
         heads = ["Gecontroleerd", "Geslaagd", "Gefaald", "Erkend", "Open", "Erkend, toch geslaagd"]
-        header = '<th scope="col">Regel</th>' + "".join(f'<th scope="col" class="num">{h}</th>' for h in heads)
+        header = '<th scope="col">Regel</th>' + "".join(
+            f'<th scope="col" class="num">{h}</th>' for h in heads
+        )
         foot = "<td>Totaal</td>" + "".join(f'<td class="num">{n}</td>' for n in totals)
         _, _, failed, acknowledged, open_, stale = totals
         if open_:
-            status = f'<div class="status bad">{open_} van de {failed} gefaalde groepen zijn niet erkend.</div>'
+            status = (
+                f'<div class="status bad">{open_} van de {failed} gefaalde groepen zijn niet erkend.</div>'
+            )
         elif failed:
             status = (
                 f'<div class="status ack">Alle {failed} gefaalde groepen zijn erkend als gedocumenteerde '
@@ -684,7 +723,7 @@ class Renderer:
             status = '<div class="status ok">Alle controles geslaagd.</div>'
         when = self.data.checked_at.strftime("%Y-%m-%d %H:%M") if self.data.checked_at else "?"
         return (
-            f"{status}<table class=\"rules\"><caption>Controles per regel (run <code>{escape(self.data.run_id or '?')}"
+            f'{status}<table class="rules"><caption>Controles per regel (run <code>{escape(self.data.run_id or "?")}'
             f"</code>, {escape(when)})</caption><thead><tr>{header}</tr></thead>"
             f"<tbody>{''.join(rows)}</tbody><tfoot><tr>{foot}</tr></tfoot></table>"
             + '<p class="footnote">Per regel en per bron: gepubliceerde cijfers, aandelen berekend uit de '
@@ -725,7 +764,11 @@ class Renderer:
 
     @staticmethod
     def _topic_heading(topic) -> str:
-        prefix = f'<span class="num">Conclusie {topic.conclusion_number} · </span>' if topic.conclusion_number else ""
+        prefix = (
+            f'<span class="num">Conclusie {topic.conclusion_number} · </span>'
+            if topic.conclusion_number
+            else ""
+        )
         return prefix + escape(topic.topic_label)
 
     def question(self, q: Question) -> str:

@@ -211,9 +211,7 @@ def bar_chart(
                 colour = colours.get(bar.edition_id, "#777")
                 bar_w = max(x_of(bar.value) - x0, 0.0)
                 if bar.is_subtotal:
-                    paint = (
-                        f'fill="url(#{pattern_id(bar.edition_id)})" stroke="{colour}" stroke-width="1.5"'
-                    )
+                    paint = f'fill="url(#{pattern_id(bar.edition_id)})" stroke="{colour}" stroke-width="1.5"'
                 elif bar.is_partial:
                     paint = (
                         f'fill="{colour}" fill-opacity="0.35" stroke="{colour}" stroke-width="1.5" '
@@ -221,7 +219,9 @@ def bar_chart(
                     )
                 else:
                     paint = f'fill="{colour}" stroke="#000" stroke-opacity="0.25" stroke-width="0.5"'
-                classes = "bar" + (" subtotal" if bar.is_subtotal else "") + (" partial" if bar.is_partial else "")
+                classes = (
+                    "bar" + (" subtotal" if bar.is_subtotal else "") + (" partial" if bar.is_partial else "")
+                )
                 body.append(
                     f'<rect class="{classes}" data-edition="{escape(bar.edition_id)}" x="{x0}" '
                     f'y="{bar_y:.1f}" width="{max(bar_w, 1.0):.1f}" height="{BAR_HEIGHT}" {paint}>'

@@ -288,9 +288,7 @@ def _build_suite(suite_name: str, definition: dict):
                 f"Suite {suite_name!r}: expectation #{number} ({spec['type']}) is not valid "
                 f"for GX: {getattr(exc, 'message', exc)}"
             ) from exc
-    return gx.ExpectationSuite(
-        name=suite_name, expectations=expectations, notes=definition.get("notes")
-    )
+    return gx.ExpectationSuite(name=suite_name, expectations=expectations, notes=definition.get("notes"))
 
 
 def _run_suite(context: AbstractDataContext, datasource: Any, run: _SuiteRun, run_id: RunIdentifier):
@@ -498,7 +496,10 @@ _NEWSLETTER_FOOTER = re.compile(r"<footer\b[^>]*>(?:(?!</footer).)*newsletter.*?
 # GX shows each expectation's status only as a Font Awesome icon (from a CDN); offline the
 # cell would be empty, so the icons become words. Icons marked aria-hidden have text beside.
 _STATUS_ICONS = (
-    (re.compile(r"<i class=\"fas fa-check-circle text-success\"\s*></i>"), '<span class="passed">passed</span>'),
+    (
+        re.compile(r"<i class=\"fas fa-check-circle text-success\"\s*></i>"),
+        '<span class="passed">passed</span>',
+    ),
     (re.compile(r"<i class=\"fas fa-times text-danger\"\s*></i>"), '<span class="failed">failed</span>'),
     (re.compile(r"<i class=\"fas [^\"]*\"\s*aria-hidden=\"true\"\s*></i>"), ""),
 )
@@ -595,7 +596,7 @@ def _write_offline_index(
     title = f"Validation results{f' — {run_label}' if run_label else ''}"
     sections = "\n".join(_index_section(run, links.get(run.name, {})) for run in runs)
     page = (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>{html.escape(title)}</title>{_OFFLINE_MARK}<style>{_OFFLINE_CSS}</style></head>\n"
         f"<body><h1>{html.escape(title)}</h1>\n{_summary_table(runs, links)}\n{sections}\n"
         f"{_history_list(docs_dir)}\n</body></html>\n"

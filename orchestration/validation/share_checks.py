@@ -21,15 +21,35 @@ from orchestration.warehouse import connect
 
 # The contract's columns of audit.share_checks, in its order (DDL: macros/create_audit_tables.sql).
 AUDIT_COLUMNS = [
-    "run_id", "checked_at", "rule", "edition_id", "audience", "question_id", "item_label",
-    "source_report", "source_figure", "observed", "lower_bound", "upper_bound", "passed",
-    "acknowledged", "note",
+    "run_id",
+    "checked_at",
+    "rule",
+    "edition_id",
+    "audience",
+    "question_id",
+    "item_label",
+    "source_report",
+    "source_figure",
+    "observed",
+    "lower_bound",
+    "upper_bound",
+    "passed",
+    "acknowledged",
+    "note",
 ]
 
 # Where a person acknowledges a finding checked against the report (relative to the repository).
 ACKNOWLEDGEMENTS_FILE = "seeds/audit/acknowledged_anomalies.csv"
-ACKNOWLEDGEMENT_COLUMNS = ["rule", "edition_id", "audience", "question_id", "item_id", "reason",
-                           "acknowledged_by", "acknowledged_on"]
+ACKNOWLEDGEMENT_COLUMNS = [
+    "rule",
+    "edition_id",
+    "audience",
+    "question_id",
+    "item_id",
+    "reason",
+    "acknowledged_by",
+    "acknowledged_on",
+]
 
 # Where each published group was printed, and its item's id (audit rows carry labels only).
 _LOCATORS_SQL = """
@@ -80,27 +100,45 @@ def apply_acknowledgements(checked: pd.DataFrame, acknowledgements: pd.DataFrame
     # pandas merges never match NaN keys to NaN keys reliably: compare a filled copy.
     checked = checked.assign(_item=checked["item_label"].fillna("")).reset_index(drop=True)
     acks = acknowledgements.assign(_item=acknowledgements["item_label"].fillna(""))[
-        ["rule", *GROUP_KEYS_FILLED, "reason", "acknowledged_by", "acknowledged_on"]]
+        ["rule", *GROUP_KEYS_FILLED, "reason", "acknowledged_by", "acknowledged_on"]
+    ]
     direct = checked.merge(acks, how="left", on=["rule", *GROUP_KEYS_FILLED])
     inherited = checked[GROUP_KEYS_FILLED].merge(
         acks.rename(columns={"rule": "ack_rule"}).drop_duplicates(GROUP_KEYS_FILLED),
-        how="left", on=GROUP_KEYS_FILLED)
+        how="left",
+        on=GROUP_KEYS_FILLED,
+    )
     is_reconciliation = direct["rule"] == RECONCILIATION_RULE
-    inherited_reason = ("the published group is an acknowledged anomaly (" + inherited["ack_rule"]
-                        + "): " + inherited["reason"])
+    inherited_reason = (
+        "the published group is an acknowledged anomaly ("
+        + inherited["ack_rule"]
+        + "): "
+        + inherited["reason"]
+    )
     direct["reason"] = direct["reason"].where(~is_reconciliation, inherited_reason)
     for column in ("acknowledged_by", "acknowledged_on"):
         direct[column] = direct[column].where(~is_reconciliation, inherited[column])
     matched = direct["reason"].notna() & ((direct["source"] == "published") | is_reconciliation)
-    key_fails = (matched & ~direct["passed"]).groupby(
-        [direct[column] for column in ["rule", *GROUP_KEYS_FILLED]]).transform("any")
+    key_fails = (
+        (matched & ~direct["passed"])
+        .groupby([direct[column] for column in ["rule", *GROUP_KEYS_FILLED]])
+        .transform("any")
+    )
     direct["acknowledged"] = matched & ~direct["passed"]
     stale = matched & direct["passed"] & ~key_fails & ~is_reconciliation
     details = direct["group_detail"] if "group_detail" in direct else [None] * len(direct)
     direct["note"] = [
-        _note(row.passed, row.failure_note, row.reason if (acknowledged or is_stale) else None,
-              row.acknowledged_by, row.acknowledged_on, detail)
-        for row, acknowledged, is_stale, detail in zip(direct.itertuples(), direct["acknowledged"], stale, details, strict=True)
+        _note(
+            row.passed,
+            row.failure_note,
+            row.reason if (acknowledged or is_stale) else None,
+            row.acknowledged_by,
+            row.acknowledged_on,
+            detail,
+        )
+        for row, acknowledged, is_stale, detail in zip(
+            direct.itertuples(), direct["acknowledged"], stale, details, strict=True
+        )
     ]
     return direct.drop(columns=["_item", "reason", "acknowledged_by", "acknowledged_on"])
 
@@ -113,8 +151,11 @@ def _note(passed: bool, failure_note, reason, who, when, detail=None) -> str | N
             return detail
         return f"{detail}: {failure_note}" if detail else failure_note
     acknowledgement = f"acknowledged by {who} on {as_date_text(when)}: {reason}"
-    text = (f"stale acknowledgement (the group passes): {acknowledgement}" if passed
-            else f"{failure_note}; {acknowledgement}")
+    text = (
+        f"stale acknowledgement (the group passes): {acknowledgement}"
+        if passed
+        else f"{failure_note}; {acknowledgement}"
+    )
     return f"{detail}: {text}" if detail else text
 
 
@@ -143,8 +184,9 @@ def write_audit(path: Path, rows: pd.DataFrame) -> None:
         con.unregister("new_rows")
 
 
-def run_share_checks(path: Path, run_id: str, docs_dir: Path | None = None,
-                     rules: list[Rule] = RULES) -> pd.DataFrame:
+def run_share_checks(
+    path: Path, run_id: str, docs_dir: Path | None = None, rules: list[Rule] = RULES
+) -> pd.DataFrame:
     """Read, validate with GX, acknowledge and record; returns this run's audit rows with
     each published group's locator and item id (`with_locators`)."""
     from orchestration.validation.gx_runner import validate_groups
@@ -162,8 +204,18 @@ def run_share_checks(path: Path, run_id: str, docs_dir: Path | None = None,
 
 
 def _empty_checked() -> pd.DataFrame:
-    return pd.DataFrame(columns=["rule", "source", *GROUP_KEYS, "observed", "lower_bound",
-                                 "upper_bound", "passed", "failure_note"])
+    return pd.DataFrame(
+        columns=[
+            "rule",
+            "source",
+            *GROUP_KEYS,
+            "observed",
+            "lower_bound",
+            "upper_bound",
+            "passed",
+            "failure_note",
+        ]
+    )
 
 
 def checks_of_run(path: Path, run_id: str) -> pd.DataFrame:
@@ -182,6 +234,7 @@ def read_locators(path: Path) -> pd.DataFrame:
 def with_locators(rows: pd.DataFrame, locators: pd.DataFrame) -> pd.DataFrame:
     """`rows` plus `source_locator` (where the group is printed: 'Figuur 7', 'tekst: ...')
     and `item_id`, matched on the group keys; null for computed groups."""
+
     def key_text(value) -> str:  # pandas never matches NaN keys reliably; 7 and 7.0 are one figure
         if pd.isna(value):
             return ""
@@ -219,8 +272,10 @@ def acknowledgement_row(row, today: str | None = None) -> str:
     (`row`: a pandas Series or an `itertuples` row of the audit rows with their locators)."""
     item_id = _field(row, "item_id")
     values = {
-        "rule": _field(row, "rule"), "edition_id": _field(row, "edition_id"),
-        "audience": _field(row, "audience"), "question_id": _field(row, "question_id"),
+        "rule": _field(row, "rule"),
+        "edition_id": _field(row, "edition_id"),
+        "audience": _field(row, "audience"),
+        "question_id": _field(row, "question_id"),
         "item_id": item_id if isinstance(item_id, str) else "",
         "reason": "<why the report really prints it so, with its page or figure>",
         "acknowledged_by": "<your name>",
@@ -242,8 +297,10 @@ def acknowledgement_hint(row, today: str | None = None) -> str | None:
     of its published group)."""
     if _field(row, "rule") == RECONCILIATION_RULE or not isinstance(_field(row, "source_locator"), str):
         return None
-    return (f"if the report really prints it so, acknowledge it (never edit the number): add to "
-            f"{ACKNOWLEDGEMENTS_FILE} the row: {acknowledgement_row(row, today)}")
+    return (
+        f"if the report really prints it so, acknowledge it (never edit the number): add to "
+        f"{ACKNOWLEDGEMENTS_FILE} the row: {acknowledgement_row(row, today)}"
+    )
 
 
 def unacknowledged_failures(rows: pd.DataFrame) -> pd.DataFrame:
@@ -253,12 +310,18 @@ def unacknowledged_failures(rows: pd.DataFrame) -> pd.DataFrame:
 def summary_table(rows: pd.DataFrame) -> pd.DataFrame:
     """Per rule: groups checked, passed, failed, acknowledged (of the failures)."""
     failed = ~rows["passed"]
-    table = pd.DataFrame({
-        "rule": rows["rule"],
-        "checked": 1,
-        "passed": rows["passed"].astype(int),
-        "failed": failed.astype(int),
-        "acknowledged": (failed & rows["acknowledged"]).astype(int),
-    }).groupby("rule", sort=False).sum()
+    table = (
+        pd.DataFrame(
+            {
+                "rule": rows["rule"],
+                "checked": 1,
+                "passed": rows["passed"].astype(int),
+                "failed": failed.astype(int),
+                "acknowledged": (failed & rows["acknowledged"]).astype(int),
+            }
+        )
+        .groupby("rule", sort=False)
+        .sum()
+    )
     order = [rule.name for rule in RULES if rule.name in table.index]
     return table.loc[order]

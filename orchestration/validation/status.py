@@ -25,14 +25,30 @@ from orchestration.validation.share_checks import (
 STATUS_JSON = "validation_status.json"
 STATUS_CSV = "validation_status.csv"
 CSV_COLUMNS = [
-    "run_id", "checked_at", "status", "publish", "last_passed_run_id", "last_passed_at", "rule",
-    "edition_id", "audience", "question_id", "item_label", "source_report", "source_locator",
-    "observed", "lower_bound", "upper_bound", "note", "acknowledgement_row",
+    "run_id",
+    "checked_at",
+    "status",
+    "publish",
+    "last_passed_run_id",
+    "last_passed_at",
+    "rule",
+    "edition_id",
+    "audience",
+    "question_id",
+    "item_label",
+    "source_report",
+    "source_locator",
+    "observed",
+    "lower_bound",
+    "upper_bound",
+    "note",
+    "acknowledgement_row",
 ]
 
 
-def validation_status(rows: pd.DataFrame, run_id: str, checked_at: datetime,
-                      previous: dict | None = None) -> dict:
+def validation_status(
+    rows: pd.DataFrame, run_id: str, checked_at: datetime, previous: dict | None = None
+) -> dict:
     """The status of one validation run from its audit rows (with locators); `previous` is the
     last status written, whose last passed run is carried over while this one fails."""
     failures = unacknowledged_failures(rows)
@@ -46,8 +62,8 @@ def validation_status(rows: pd.DataFrame, run_id: str, checked_at: datetime,
         "publish": "allowed" if passed else "blocked",
         "serving_copy": (
             "published from this run unless the publish step itself fails"
-            if passed else
-            "NOT replaced: the serving copy and its Parquet files stay the last validated version"
+            if passed
+            else "NOT replaced: the serving copy and its Parquet files stay the last validated version"
         ),
         "last_passed_run_id": run_id if passed else previous.get("last_passed_run_id"),
         "last_passed_at": checked_at_text if passed else previous.get("last_passed_at"),
@@ -66,12 +82,26 @@ def _failing_check(row: pd.Series) -> dict:
             return None
         return item.item() if hasattr(item, "item") else item
 
-    check = {name: value(name) for name in (
-        "rule", "edition_id", "audience", "question_id", "item_label", "source_report",
-        "source_locator", "observed", "lower_bound", "upper_bound", "note")}
+    check = {
+        name: value(name)
+        for name in (
+            "rule",
+            "edition_id",
+            "audience",
+            "question_id",
+            "item_label",
+            "source_report",
+            "source_locator",
+            "observed",
+            "lower_bound",
+            "upper_bound",
+            "note",
+        )
+    }
     # a computed share has no row of its own to add (it inherits its published group's)
-    check["acknowledgement_row"] = (acknowledgement_row(row) if isinstance(check["source_locator"], str)
-                                    else None)
+    check["acknowledgement_row"] = (
+        acknowledgement_row(row) if isinstance(check["source_locator"], str) else None
+    )
     return check
 
 
