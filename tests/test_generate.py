@@ -332,6 +332,10 @@ def test_cli_writes_demo_and_export(tmp_path, capsys):
     assert path.name == "2021_business_synthetic_n20_seed1.csv"
     assert len(read_export(path)[2]) == 20
     assert json.loads(Path(f"{path}.manifest.json").read_text())["is_synthetic"] is True
+    # progress on stderr (orchestration/progress.py): a 1M export takes a minute
+    err = capsys.readouterr().err
+    assert "generating 2021_business_synthetic_n20_seed1.csv: 20 of 20 respondents (100%)" in err
+    assert "done in" in err
     assert main(["demo", "--out", str(tmp_path / "demo")]) == 0
     assert len(list((tmp_path / "demo").glob("*.csv"))) == 2
 

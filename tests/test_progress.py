@@ -28,29 +28,3 @@ def test_progress_says_count_share_and_rate_at_most_every_interval():
         "generating x.csv: 500 of 1,000 respondents (50%), 100 respondents/s",
         "generating x.csv: 1,000 of 1,000 respondents (100%), 100 respondents/s, done in 10.0 s",
     ]
-
-
-def test_generator_command_line_reports_progress(tmp_path, capsys):
-    from orchestration.landing.generate import main
-
-    assert (
-        main(
-            [
-                "export",
-                "--edition",
-                "2021",
-                "--audience",
-                "business",
-                "--respondents",
-                "50",
-                "--seed",
-                "3",
-                "--out",
-                str(tmp_path),
-            ]
-        )
-        == 0
-    )
-    err = capsys.readouterr().err
-    assert "generating 2021_business_synthetic_n50_seed3.csv: 50 of 50 respondents (100%)" in err
-    assert "done in" in err
