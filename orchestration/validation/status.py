@@ -24,13 +24,8 @@ from orchestration.validation.share_checks import (
 
 STATUS_JSON = "validation_status.json"
 STATUS_CSV = "validation_status.csv"
-CSV_COLUMNS = [
-    "run_id",
-    "checked_at",
-    "status",
-    "publish",
-    "last_passed_run_id",
-    "last_passed_at",
+# What the status says of each failing check (also the CSV's per-check columns).
+CHECK_FIELDS = (
     "rule",
     "edition_id",
     "audience",
@@ -42,6 +37,15 @@ CSV_COLUMNS = [
     "lower_bound",
     "upper_bound",
     "note",
+)
+CSV_COLUMNS = [
+    "run_id",
+    "checked_at",
+    "status",
+    "publish",
+    "last_passed_run_id",
+    "last_passed_at",
+    *CHECK_FIELDS,
     "acknowledgement_row",
 ]
 
@@ -82,22 +86,7 @@ def _failing_check(row: pd.Series) -> dict:
             return None
         return item.item() if hasattr(item, "item") else item
 
-    check = {
-        name: value(name)
-        for name in (
-            "rule",
-            "edition_id",
-            "audience",
-            "question_id",
-            "item_label",
-            "source_report",
-            "source_locator",
-            "observed",
-            "lower_bound",
-            "upper_bound",
-            "note",
-        )
-    }
+    check = {name: value(name) for name in CHECK_FIELDS}
     # a computed share has no row of its own to add (it inherits its published group's)
     check["acknowledgement_row"] = (
         acknowledgement_row(row) if isinstance(check["source_locator"], str) else None
