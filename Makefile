@@ -9,7 +9,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 # the UI shows every run, and the landing sensor's cursor survives restarts.
 export DAGSTER_HOME ?= $(abspath $(dir $(or $(WAREHOUSE_PATH),data/warehouse.duckdb)))/dagster
 
-.PHONY: install run rebuild test test-fast lint dev docs report bench dbt-parse clean accept withdraw
+.PHONY: install run rebuild test test-fast lint dev docs report bench dbt-parse clean accept withdraw rules
 
 # Re-install only when the pinned dependencies change.
 $(STAMP): pyproject.toml
@@ -74,6 +74,11 @@ lint: install
 	@# the whole sum report only when a check fails; its verdict line otherwise
 	@out=$$($(PY) scripts/check_seed_sums.py 2>&1) || { echo "$$out"; exit 1; }; echo "$$out" | tail -n 1
 	$(VENV)/bin/ruff format --check --output-format concise .
+
+## The GX suites (expectations/*.json) and the rules table of docs/validation.md, written from
+## the rule registry orchestration/validation/rules.py (docs/validation.md, "Adding a rule").
+rules: install
+	$(PY) -m orchestration.validation.rule_files
 
 ## Static HTML report of every question (charts + validation findings), from the serving copy.
 report: install

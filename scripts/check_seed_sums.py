@@ -34,7 +34,10 @@ from datetime import date
 HERE = os.path.dirname(os.path.abspath(__file__))
 SEEDS = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, os.pardir, "seeds")
 
-MATRIX_TYPES = {"agreement_matrix", "scale_matrix", "mean_score"}
+# Question types whose shares are given per item (a matrix row, a mean-score item): they carry an
+# item_id, the others must not. Not the landing's MATRIX_TYPES (orchestration/landing/codebook.py:
+# the matrices whose export answers are option labels): mean scores have items but no options.
+ITEMISED_TYPES = {"agreement_matrix", "scale_matrix", "mean_score"}
 
 
 def read(rel):
@@ -115,7 +118,7 @@ for q in questions:
 for r in items:
     if r["question_id"] not in qtype:
         err(f"items: unknown question {r['question_id']}")
-    elif qtype[r["question_id"]] not in MATRIX_TYPES:
+    elif qtype[r["question_id"]] not in ITEMISED_TYPES:
         err(f"items: question {r['question_id']} is {qtype[r['question_id']]}, not a matrix/mean_score")
 
 opt = {}
@@ -160,9 +163,9 @@ for i, r in enumerate(shares, start=2):
     if r["item_id"]:
         if (q, r["item_id"]) not in item_keys:
             err(f"{where}: item ({q}, {r['item_id']}) not in items.csv")
-    elif qtype[q] in MATRIX_TYPES:
+    elif qtype[q] in ITEMISED_TYPES:
         err(f"{where}: {qtype[q]} question {q} without item_id")
-    if r["item_id"] and qtype[q] not in MATRIX_TYPES:
+    if r["item_id"] and qtype[q] not in ITEMISED_TYPES:
         err(f"{where}: item_id on non-matrix question {q}")
     if r["is_partial"] not in ("true", "false"):
         err(f"{where}: is_partial must be true/false, got {r['is_partial']!r}")

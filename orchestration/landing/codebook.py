@@ -27,6 +27,8 @@ PUBLISHED_DIR = REPO_ROOT / "seeds" / "published"
 LANGUAGES = ("nl", "fr")
 # Question types whose answers are option labels in the export; others cannot be landed.
 LANDABLE_TYPES = ("single_choice", "multi_choice", "agreement_matrix", "scale_matrix")
+# Matrix questions: one export column per item, answered with option labels. Mean-score questions
+# also have items (scripts/check_seed_sums.py: ITEMISED_TYPES) but are not landable.
 MATRIX_TYPES = ("agreement_matrix", "scale_matrix")
 # Audience codes that are aggregates, never a group of respondents that fills in a survey.
 AGGREGATE_AUDIENCES = frozenset({"alle"})

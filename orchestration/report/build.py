@@ -22,7 +22,6 @@ from pathlib import Path
 from orchestration.files import replace_atomically
 from orchestration.report.data import (
     CHECK_KINDS,
-    RECONCILIATION_RULE,
     Check,
     Question,
     ReportData,
@@ -42,6 +41,7 @@ from orchestration.report.svg import (
     mean_scale,
     pattern_id,
 )
+from orchestration.validation.rules import RECONCILIATION_RULE, RULES
 
 FULL_WIDTH = 730
 SMALL_WIDTH = 357  # matrix items: two small charts side by side in the chart column
@@ -53,14 +53,7 @@ TYPE_LABELS = {
     "scale_matrix": "schaalmatrix",
     "mean_score": "gemiddelde score (schaal 0–7)",
 }
-RULE_LABELS = {
-    "single_choice_sums_to_100": "enkelvoudige keuze telt op tot 100%",
-    "multi_choice_within_max": "meerkeuze: som hoogstens 100% × aantal keuzes",
-    "matrix_row_sums_to_100": "matrixrij telt op tot 100%",
-    "subtotal_equals_parts": "subtotaal is de som van zijn delen",
-    "pct_in_range": "waarde binnen het bereik van de schaal",
-    "computed_matches_published": "berekend aandeel komt overeen met het gepubliceerde",
-}
+RULE_LABELS = {rule.name: rule.label_nl for rule in RULES}
 KIND_LABELS = {
     "published": "gepubliceerde cijfers",
     "responses": "berekend uit de respondentexport",

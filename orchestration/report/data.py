@@ -15,22 +15,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from orchestration.validation.rules import RECONCILIATION_RULE, RULES
 from orchestration.warehouse import connect
 
 # Audiences charted first, in this order; further audiences follow in dimension order.
 MAIN_AUDIENCES = ("business", "aanbieders")
-# Rules in the order the contract lists them; unknown rules follow alphabetically.
-RULE_ORDER = (
-    "single_choice_sums_to_100",
-    "multi_choice_within_max",
-    "matrix_row_sums_to_100",
-    "subtotal_equals_parts",
-    "pct_in_range",
-    "computed_matches_published",
-)
-# The reconciliation rule compares a computed share with the published one; its
-# source_report/source_figure name the published figure.
-RECONCILIATION_RULE = "computed_matches_published"
+# Rules in the registry's display order; unknown rules (of an older run) follow alphabetically.
+RULE_ORDER = tuple(rule.name for rule in RULES)
 # What a check is about: the report's own numbers, the shares computed from an export, or the
 # reconciliation of the two (in this display order).
 CHECK_KINDS = ("published", "responses", "reconciliation")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from orchestration.validation.rules import GROUP_KEYS, RULES, Rule
+from orchestration.validation.rules import GROUP_KEYS, RECONCILIATION_RULE, RULES, Rule
 from orchestration.warehouse import connect
 
 # The contract's columns of audit.share_checks, in its order (DDL: macros/create_audit_tables.sql).
@@ -83,7 +83,6 @@ def read_groups(path: Path, rules: list[Rule] = RULES) -> tuple[dict[str, pd.Dat
     return groups, acknowledgements
 
 
-RECONCILIATION_RULE = "computed_matches_published"
 GROUP_KEYS_FILLED = ["edition_id", "audience", "question_id", "_item"]
 
 
