@@ -68,7 +68,7 @@ def prune_failed_build_folders(target: Path) -> None:
 def build_target_path(context: AssetExecutionContext) -> Path:
     """A fresh dbt target folder for this build, holding this warehouse's parse state.
 
-    dbt re-parses the whole project (~3 s) unless `partial_parse.msgpack` was written with
+    dbt re-parses the whole project (seconds) unless `partial_parse.msgpack` was written with
     the same `--vars` and warehouse path. The project's `target/` has the state of whichever
     warehouse was built last (or of the Makefile's `dbt parse`, which has neither), so each
     warehouse keeps its own beside it (`dbt_parse_state_path`); dagster-dbt seeds the
@@ -94,7 +94,7 @@ def keep_partial_parse(invocation_target: Path) -> None:
 def warm_up_great_expectations() -> None:
     """Import GX in a background thread while dbt runs in its own process.
 
-    Importing GX takes ~2 s of this process's time, which the checks after dbt would
+    Importing GX takes seconds of this process's time, which the checks after dbt would
     otherwise wait for; Python's import lock makes the checks' own import wait for this
     one rather than import twice.
     """

@@ -1,11 +1,11 @@
-"""The dbt CLI resource, without the 4 s dagster-dbt spends before dbt even starts.
+"""The dbt CLI resource, without the work dagster-dbt does before dbt even starts.
 
 Before every `dbt build`, `DbtCliResource.cli` (dagster-dbt 0.29) runs `dbt --version` in a
-subprocess (~1.5 s: a whole dbt start-up, to tell dbt Core from the Fusion engine) and
-builds an in-process dbt adapter (~2.4 s of imports and macro loading) that only
-`fetch_column_metadata()` / `fetch_row_counts()` use. We use neither, and dbt Core is pinned
-in pyproject.toml, so both are answered here without the cost. That is a third of a
-default `make run`.
+subprocess (a whole dbt start-up, to tell dbt Core from the Fusion engine) and builds an
+in-process dbt adapter (imports and macro loading) that only `fetch_column_metadata()` /
+`fetch_row_counts()` use. We use neither, and dbt Core is pinned in pyproject.toml, so both
+are answered here without the cost (measured: bench/RESULTS.md, "Timings once quoted in the
+code").
 
 Both hooks are private to dagster-dbt: tests/test_dbt_resource.py fails if an upgrade
 renames them, rather than letting the saving vanish silently.

@@ -4,12 +4,12 @@ Every process of this project (`make run`, a Dagster run, the `dbt` it starts, a
 builds large object graphs once (the dagster, dbt and Great Expectations imports, the dbt
 manifest) and keeps them until it exits. With Python's default threshold (a young-
 generation collection every 700 net allocations) the collector walks those growing graphs
-again and again. Measured on the 2-core machine: a warm `make run` 13.1 s -> 12.3 s.
+again and again (the saving, measured: bench/RESULTS.md, "Timings once quoted in the code").
 
 Cyclic garbage still gets collected, every 100,000 net allocations instead of 700; the
 memory that counts here is DuckDB's, outside Python's heap and bounded by its own limit.
 
-Not done, though measured (another 1.7 s of `make run`): `gc.freeze()` at exit, which
+Not done, though it saves time too (same section): `gc.freeze()` at exit, which
 skips the last collection. DuckDB's Python module then reports its never-freed objects
 ("nanobind: leaked 27 instances!") on every exit, noise in every dbt log.
 """

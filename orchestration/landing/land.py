@@ -217,8 +217,9 @@ def _paths(landed_dir: Path, target: Target) -> dict[str, Path]:
 def scratch_cursor() -> duckdb.DuckDBPyConnection:
     """A cursor on DuckDB's default in-memory database, for small reads of landed files.
 
-    Opening a new in-memory database costs ~13 ms, a cursor ~0.1 ms, and every landing
-    looks at every export already landed (20 of them: 0.5 s of a run that adds one edition).
+    Opening a new in-memory database costs far more than a cursor, and every
+    landing looks at every export already landed (bench/RESULTS.md, "Timings once quoted in
+    the code").
     Use it in a `with` block: the cursor is closed, the default database stays.
     """
     return duckdb.default_connection().cursor()
