@@ -2,7 +2,9 @@
 
 `build_report(warehouse, out_dir)` writes one self-contained `index.html`: inline CSS, inline
 SVG charts and two tiny inline scripts (an error counter and the chart count, so a headless
-browser can verify the page). No network, no JavaScript library.
+browser can verify the page). No network, no JavaScript library. The page's skeleton
+(templates/page.html, a `string.Template`) and its stylesheet (templates/report.css) are
+package data; this module renders what goes into them.
 
 The bars are published shares only. Shares computed from respondent exports show up in the
 findings: the checks of their own groups, and `computed_matches_published`, one check per
@@ -16,8 +18,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from html import escape
+from importlib.resources import files
 from pathlib import Path
+from string import Template
 
 from orchestration.files import replace_atomically
 from orchestration.report.data import (
@@ -66,96 +71,13 @@ _RECONCILIATION_NOTE = re.compile(
     re.DOTALL,
 )
 
-SCRIPT_ERRORS = (
-    "<script>window.onerror=function(){var d=document.body.dataset;"
-    "d.errors=String((parseInt(d.errors,10)||0)+1);};</script>"
-)
-SCRIPT_CHARTS = (
-    "<script>document.body.dataset.charts="
-    "String(document.querySelectorAll('figure.chart[data-question-id]').length);</script>"
-)
+# The page's skeleton, stylesheet and scripts are package data (templates/), read once.
+TEMPLATES = files("orchestration.report") / "templates"
 
-CSS = """
-:root{--ink:#1f2328;--muted:#5b6169;--line:#d8dce0;--bg:#f6f7f8;--warn:#A33A00;--warnbg:#fff4e5;
---bad:#b3261e;--badbg:#fdecea;--ok:#1e6b3a;--okbg:#e9f5ee}
-*{box-sizing:border-box}
-body{margin:0;background:var(--bg);color:var(--ink);
-font:14px/1.45 "Liberation Sans",Arial,Helvetica,sans-serif}
-main{max-width:1300px;margin:0 auto;padding:24px 20px 60px}
-h1{font-size:26px;margin:0 0 4px}
-h2{font-size:20px;margin:32px 0 12px}
-h3{font-size:16px;margin:0 0 4px}
-a{color:#1a5fb4}
-code{font:12px/1.3 "Liberation Mono","DejaVu Sans Mono",monospace;background:#eef0f2;padding:1px 4px;border-radius:3px}
-.lead{color:var(--muted);margin:0 0 16px}
-.panel{background:#fff;border:1px solid var(--line);border-radius:6px;padding:16px 18px;margin:0 0 16px}
-.overview{display:grid;grid-template-columns:minmax(0,1.1fr) minmax(0,1fr);gap:16px}
-.overview .panel{margin:0}
-.status{padding:10px 14px;border-radius:6px;margin:0 0 16px;font-weight:600}
-.status.ok{background:var(--okbg);color:var(--ok)}
-.status.ack{background:var(--warnbg);color:var(--warn)}
-.status.bad{background:var(--badbg);color:var(--bad)}
-table{border-collapse:collapse;width:100%;font-size:13px}
-table.rules{font-size:12.5px}
-table.rules th[scope=row]{width:44%}
-th,td{text-align:left;padding:4px 6px;border-bottom:1px solid var(--line);vertical-align:top}
-th{font-weight:600;color:var(--muted)}
-td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
-tfoot td{font-weight:700;border-bottom:none}
-caption{text-align:left;font-weight:600;padding:0 0 4px}
-.legend{display:flex;flex-wrap:wrap;gap:6px 16px;margin:0;padding:0;list-style:none;font-size:13px}
-.legend li{display:flex;align-items:center;gap:6px}
-.legend svg{flex:none}
-.legend .ed{white-space:nowrap;font-weight:600}
-.legend.editions{display:grid;grid-template-columns:repeat(2,minmax(0,1fr))}
-.rule-label{font-weight:400;color:var(--muted);font-size:12px}
-table.findings-table{table-layout:fixed}
-table.findings-table code{font-size:11px;padding:0 2px}
-.toc{columns:3 300px;column-gap:24px}
-.toc section{break-inside:avoid;margin:0 0 12px}
-.toc h3{font-size:14px;margin:0 0 4px}
-.toc ol{margin:0;padding-left:20px;font-size:13px}
-.badge{display:inline-block;font-size:11px;font-weight:600;border-radius:10px;padding:0 7px;margin-left:4px;white-space:nowrap}
-.badge.ack{background:var(--warnbg);color:var(--warn)}
-.badge.bad{background:var(--badbg);color:var(--bad)}
-h2.topic{border-bottom:2px solid var(--ink);padding-bottom:4px}
-h2.topic .num{color:var(--muted);font-weight:400}
-.question{display:grid;grid-template-columns:minmax(0,1fr) 430px;gap:16px;background:#fff;
-border:1px solid var(--line);border-radius:6px;padding:16px 18px;margin:0 0 16px}
-.question.has-findings{border-left:4px solid var(--warn)}
-.question.has-open-findings{border-left:4px solid var(--bad)}
-figure.chart{margin:0;min-width:0}
-figure.chart>figcaption{margin:0 0 10px}
-.subtitle{color:var(--muted);font-size:12.5px;margin:0}
-.qnote{color:var(--muted);font-size:12.5px;font-style:italic;margin:4px 0 0}
-.chart .legend{margin:0 0 8px;font-size:12px}
-.items{display:grid;grid-template-columns:repeat(auto-fill,minmax(340px,1fr));gap:12px 16px;align-items:start}
-.item h4{font-size:12.5px;font-weight:600;margin:0 0 2px}
-svg.bars{display:block;max-width:100%;height:auto;overflow:visible}
-.chart details{margin-top:8px;font-size:12.5px}
-.chart details table{font-size:12px}
-.footnote{color:var(--muted);font-size:12px;margin:6px 0 0}
-aside.findings{font-size:12.5px;border-left:1px solid var(--line);padding-left:14px;min-width:0}
-aside.findings h4{font-size:13px;margin:0 0 4px}
-aside.findings table{font-size:12px}
-tr.finding td{border-bottom:none;padding-bottom:1px}
-tr.finding.ack td:first-child{box-shadow:inset 3px 0 var(--warn)}
-tr.finding.open td:first-child{box-shadow:inset 3px 0 var(--bad)}
-tr.finding-note td{color:var(--muted);padding-top:0;font-size:11.5px;overflow-wrap:anywhere}
-tr.finding-note.ack td{box-shadow:inset 3px 0 var(--warn)}
-tr.finding-note.open td{box-shadow:inset 3px 0 var(--bad)}
-aside.findings ul.kinds{margin:0 0 8px;padding-left:16px;color:var(--muted)}
-details.options{margin:2px 0 4px}
-details.options ul{margin:2px 0;padding-left:16px}
-table.rules .kind{font-size:11px;color:var(--muted);white-space:nowrap}
-.yes{color:var(--warn);font-weight:600}
-.no{color:var(--bad);font-weight:700}
-.none{color:var(--ok)}
-footer{color:var(--muted);font-size:12px;margin-top:32px}
-@media (max-width:1000px){.question,.overview{grid-template-columns:1fr}
-aside.findings{border-left:none;padding-left:0;border-top:1px solid var(--line);padding-top:10px}}
-@media print{body{background:#fff}.question{break-inside:avoid}}
-"""
+
+@cache
+def _template(name: str) -> str:
+    return (TEMPLATES / name).read_text(encoding="utf-8")
 
 
 @dataclass(frozen=True)
@@ -802,43 +724,20 @@ class Renderer:
             '<ul class="legend" aria-label="Markeringen" style="margin-top:8px">'
             f"{self._marker_legend(subtotal=all_subtotal, partial=all_partial)}</ul>"
         )
-        html = f"""<!DOCTYPE html>
-<html lang="nl">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="orchestration.report">
-<title>Tendensen in Leren — gepubliceerde cijfers en validatie</title>
-<style>{CSS}</style>
-</head>
-<body data-errors="0">
-{SCRIPT_ERRORS}
-{defs_svg(self.colours)}
-<main>
-<header>
-<h1>Tendensen in Leren — gepubliceerde cijfers en validatie</h1>
-<p class="lead">{chart_count} vragen met gepubliceerde aandelen ({n_shares} cijfers) uit
-<code>marts.answer_shares</code> (<code>source = 'published'</code>), met de bevindingen van de laatste
-validatierun (<code>audit.share_checks</code>) naast elke grafiek. Aandelen berekend uit respondentexports
-worden niet als staaf getoond; ze komen alleen in de validatie voor (berekend vs. gepubliceerd).
-Warehouse: <code>{escape(data.warehouse.name)}</code>; gegenereerd op {generated}.</p>
-</header>
-<div class="overview">
-<section class="panel" aria-labelledby="validatie"><h2 id="validatie" style="margin-top:0">Validatie</h2>{self.summary()}</section>
-<section class="panel" aria-labelledby="legende"><h2 id="legende" style="margin-top:0">Legende</h2>{legend}
-<p class="footnote">Balken: aandeel in % van de respondenten (0–100), per doelgroep en per editie;
-vragen met een gemiddelde score staan op hun eigen schaal van 0 tot 7. Een editie <code>JJJJ-MM</code>
-is een pulsbevraging binnen het jaar.</p></section>
-</div>
-<section class="panel" aria-labelledby="inhoud" style="margin-top:16px"><h2 id="inhoud" style="margin-top:0">Inhoud</h2>{self.toc()}</section>
-{"".join(charts)}
-{orphans}
-<footer>Gegenereerd door <code>python -m orchestration.report</code> · bron: {escape(", ".join(sorted({r for q in data.questions for r in q.source_reports})))}.</footer>
-</main>
-{SCRIPT_CHARTS}
-</body>
-</html>
-"""
+        html = Template(_template("page.html")).substitute(
+            css=_template("report.css"),
+            defs_svg=defs_svg(self.colours),
+            chart_count=chart_count,
+            n_shares=n_shares,
+            warehouse_name=escape(data.warehouse.name),
+            generated=generated,
+            summary=self.summary(),
+            legend=legend,
+            toc=self.toc(),
+            charts="".join(charts),
+            orphans=orphans,
+            sources=escape(", ".join(sorted({r for q in data.questions for r in q.source_reports}))),
+        )
         return html, chart_count
 
 

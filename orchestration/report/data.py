@@ -154,69 +154,131 @@ def _relation_exists(con, schema: str, name: str) -> bool:
 def load(warehouse: Path) -> ReportData:
     """Read everything the report needs; the connection is closed before rendering starts."""
     with connect(warehouse, read_only=True) as con:
-        share_rows = _records(
-            con,
-            """
-            select question_id, question_text, question_type, max_choices, edition_id, audience,
-                   item_label, option_label, option_order, is_subtotal, pct, n_base, is_partial,
-                   source_report, source_figure
-            from marts.answer_shares
-            where source = 'published'
-            order by question_id, item_label nulls first, option_order, audience, edition_id
-            """,
-        )
-        has_dim_question = _relation_exists(con, "marts", "dim_question")
-        dim_question = (
-            {
-                r["question_id"]: r
-                for r in _records(
-                    con,
-                    "select question_id, topic_id, topic_label, conclusion_number, question_note, "
-                    "rowid as codebook_rank from marts.dim_question",
-                )
-            }
-            if has_dim_question
-            else {}
-        )
-        item_order = (
-            _records(con, "select question_id, item_label, item_order from marts.dim_item")
-            if _relation_exists(con, "marts", "dim_item")
-            else []
-        )
-        editions = (
-            _records(con, "select edition_id, edition_label from marts.dim_edition")
-            if _relation_exists(con, "marts", "dim_edition")
-            else []
-        )
-        audiences = (
-            _records(con, "select audience, audience_label from marts.dim_audience")
-            if _relation_exists(con, "marts", "dim_audience")
-            else []
-        )
-        # which source each document's numbers are (a report: published; an export: responses)
-        document_sources = {
-            r["source_report"]: r["source"]
-            for r in _records(
-                con,
-                "select distinct source_report, source from marts.answer_shares "
-                "where source_report is not null",
-            )
-        }
-        check_columns = (
-            "run_id, checked_at, rule, edition_id, audience, question_id, item_label, source_report, "
-            "source_figure, observed, lower_bound, upper_bound, passed, acknowledged, note"
-        )
-        if _relation_exists(con, "audit", "latest_share_checks"):
-            check_rows = _records(con, f"select {check_columns} from audit.latest_share_checks")
-        elif _relation_exists(con, "audit", "share_checks"):
-            check_rows = _records(
-                con,
-                f"select {check_columns} from audit.share_checks where run_id = "
-                "(select arg_max(run_id, checked_at) from audit.share_checks)",
-            )
-        else:
-            check_rows = []
+        share_rows = _load_published_shares(con)
+        dim_question = _load_dim_question(con)
+        item_order = _load_item_order(con)
+        editions = _load_editions(con)
+        audiences = _load_audiences(con)
+        document_sources = _load_document_sources(con)
+        check_rows = _load_latest_checks(con)
 
+    questions = _questions(share_rows, dim_question, item_order)
+    checks = [
+        Check(
+            **{k: v for k, v in r.items() if k not in ("run_id", "checked_at")},
+            kind=check_kind(r["rule"], r["source_report"], document_sources),
+        )
+        for r in check_rows
+    ]
+    orphan_checks = []
+    for c in checks:
+        if c.question_id in questions:
+            questions[c.question_id].checks.append(c)
+        elif not c.passed:
+            orphan_checks.append(c)
+    latest = max(check_rows, key=lambda r: r["checked_at"], default=None)
+    topics = _topics(questions.values())
+
+    charted = {s.edition_id for q in questions.values() for s in q.shares}
+    edition_labels = {r["edition_id"]: r["edition_label"] for r in editions}
+    edition_list = [(e, edition_labels.get(e, e)) for e in sorted(charted)]
+
+    return ReportData(
+        warehouse=warehouse,
+        questions=[q for t in topics for q in t.questions],
+        topics=topics,
+        editions=edition_list,
+        audience_labels={r["audience"]: r["audience_label"] for r in audiences},
+        checks=checks,
+        run_id=latest["run_id"] if latest else None,
+        checked_at=latest["checked_at"] if latest else None,
+        orphan_checks=orphan_checks,
+    )
+
+
+# ------------------------------------------------------------------ one loader per table
+# A dimension missing from an older or partial warehouse reads as empty: the report still renders.
+
+
+def _load_published_shares(con) -> list[dict]:
+    return _records(
+        con,
+        """
+        select question_id, question_text, question_type, max_choices, edition_id, audience,
+               item_label, option_label, option_order, is_subtotal, pct, n_base, is_partial,
+               source_report, source_figure
+        from marts.answer_shares
+        where source = 'published'
+        order by question_id, item_label nulls first, option_order, audience, edition_id
+        """,
+    )
+
+
+def _load_dim_question(con) -> dict[str, dict]:
+    """question_id -> its topic, conclusion, note and codebook rank."""
+    if not _relation_exists(con, "marts", "dim_question"):
+        return {}
+    rows = _records(
+        con,
+        "select question_id, topic_id, topic_label, conclusion_number, question_note, "
+        "rowid as codebook_rank from marts.dim_question",
+    )
+    return {r["question_id"]: r for r in rows}
+
+
+def _load_item_order(con) -> list[dict]:
+    if not _relation_exists(con, "marts", "dim_item"):
+        return []
+    return _records(con, "select question_id, item_label, item_order from marts.dim_item")
+
+
+def _load_editions(con) -> list[dict]:
+    if not _relation_exists(con, "marts", "dim_edition"):
+        return []
+    return _records(con, "select edition_id, edition_label from marts.dim_edition")
+
+
+def _load_audiences(con) -> list[dict]:
+    if not _relation_exists(con, "marts", "dim_audience"):
+        return []
+    return _records(con, "select audience, audience_label from marts.dim_audience")
+
+
+def _load_document_sources(con) -> dict[str, str]:
+    """Which source each document's numbers are (a report: published; an export: responses)."""
+    rows = _records(
+        con,
+        "select distinct source_report, source from marts.answer_shares where source_report is not null",
+    )
+    return {r["source_report"]: r["source"] for r in rows}
+
+
+_CHECK_COLUMNS = (
+    "run_id, checked_at, rule, edition_id, audience, question_id, item_label, source_report, "
+    "source_figure, observed, lower_bound, upper_bound, passed, acknowledged, note"
+)
+
+
+def _load_latest_checks(con) -> list[dict]:
+    """The checks of the latest validation run: the view where it exists, else the table."""
+    if _relation_exists(con, "audit", "latest_share_checks"):
+        return _records(con, f"select {_CHECK_COLUMNS} from audit.latest_share_checks")
+    if _relation_exists(con, "audit", "share_checks"):
+        return _records(
+            con,
+            f"select {_CHECK_COLUMNS} from audit.share_checks where run_id = "
+            "(select arg_max(run_id, checked_at) from audit.share_checks)",
+        )
+    return []
+
+
+# ------------------------------------------------------------------ assembly
+
+
+def _questions(
+    share_rows: list[dict], dim_question: dict[str, dict], item_order: list[dict]
+) -> dict[str, Question]:
+    """One Question per question with published shares, its shares and item order."""
     questions: dict[str, Question] = {}
     for r in share_rows:
         q = questions.get(r["question_id"])
@@ -252,24 +314,14 @@ def load(warehouse: Path) -> ReportData:
         q = questions.get(r["question_id"])
         if q is not None and r["item_label"] is not None and r["item_order"] is not None:
             q.item_order[r["item_label"]] = r["item_order"]
+    return questions
 
-    checks = [
-        Check(
-            **{k: v for k, v in r.items() if k not in ("run_id", "checked_at")},
-            kind=check_kind(r["rule"], r["source_report"], document_sources),
-        )
-        for r in check_rows
-    ]
-    orphan_checks = []
-    for c in checks:
-        if c.question_id in questions:
-            questions[c.question_id].checks.append(c)
-        elif not c.passed:
-            orphan_checks.append(c)
-    latest = max(check_rows, key=lambda r: r["checked_at"], default=None)
 
+def _topics(questions) -> list[Topic]:
+    """The questions grouped by topic, each topic's questions in report order; topics in the
+    order of their first figure (the report's own order), unfigured topics last."""
     topics: dict[str, Topic] = {}
-    for q in sorted(questions.values(), key=lambda q: q.sort_key):
+    for q in sorted(questions, key=lambda q: q.sort_key):
         key = q.topic_id or "_overig"
         topic = topics.get(key)
         if topic is None:
@@ -280,24 +332,7 @@ def load(warehouse: Path) -> ReportData:
                 questions=[],
             )
         topic.questions.append(q)
-    # Topics in the order of their first figure (the report's own order); unfigured topics last.
-    ordered_topics = sorted(
+    return sorted(
         topics.values(),
         key=lambda t: (t.topic_id == "_overig", t.questions[0].sort_key[:2], t.conclusion_number or 0),
-    )
-
-    charted = {s.edition_id for q in questions.values() for s in q.shares}
-    edition_labels = {r["edition_id"]: r["edition_label"] for r in editions}
-    edition_list = [(e, edition_labels.get(e, e)) for e in sorted(charted)]
-
-    return ReportData(
-        warehouse=warehouse,
-        questions=[q for t in ordered_topics for q in t.questions],
-        topics=ordered_topics,
-        editions=edition_list,
-        audience_labels={r["audience"]: r["audience_label"] for r in audiences},
-        checks=checks,
-        run_id=latest["run_id"] if latest else None,
-        checked_at=latest["checked_at"] if latest else None,
-        orphan_checks=orphan_checks,
     )
