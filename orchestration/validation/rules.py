@@ -276,7 +276,7 @@ RULES: list[Rule] = [
             "One row per published subtotal: the sum of its parts must equal the subtotal, within "
             "the rounding tolerance given by lower_bound and upper_bound."
         ),
-        expectations=_bounds_expectations("sum of the parts"),
+        expectations=_bounds_expectations("the published subtotal"),
     ),
     Rule(
         name="pct_in_range",
