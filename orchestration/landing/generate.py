@@ -30,7 +30,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from orchestration.landing.anonymise import FIXED_COLUMNS, OPEN_ENDED
 from orchestration.landing.codebook import (
     LANDABLE_TYPES,
     PUBLISHED_DIR,
@@ -38,7 +37,7 @@ from orchestration.landing.codebook import (
     default_codebook,
     read_published_shares,
 )
-from orchestration.landing.surveymonkey import RESPONSE
+from orchestration.landing.formats.surveymonkey import FIXED_COLUMNS, OPEN_ENDED, RESPONSE
 from orchestration.progress import Progress
 
 DEMO_EDITION = "2021"
