@@ -15,10 +15,10 @@ import itertools
 from pathlib import Path
 
 from orchestration.landing.errors import LandingError
-from orchestration.landing.formats import surveymonkey
+from orchestration.landing.formats import qualtrics, surveymonkey
 from orchestration.landing.formats.base import ExportFormat
 
-FORMATS: tuple[ExportFormat, ...] = (surveymonkey.FORMAT,)
+FORMATS: tuple[ExportFormat, ...] = (surveymonkey.FORMAT, qualtrics.FORMAT)
 # Records read to recognise a format: the longest header of any format.
 HEADER_ROWS_AT_MOST = max(f.header_rows for f in FORMATS)
 
