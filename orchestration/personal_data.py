@@ -187,7 +187,9 @@ def _name_cells(export: Path) -> list[tuple[str | None, str | None]]:
                     f"select distinct #{first}, #{last} from read_csv(?, header = false, "
                     f"skip = {header_rows}, all_varchar = true, delim = ',', quote = '\"', "
                     "escape = '\"', strict_mode = false, ignore_errors = true, "
-                    "null_padding = true, encoding = ?)",
+                    # null padding with quoted line breaks (free text) needs the serial reader:
+                    # the parallel one refuses such a file, and no name would be compared
+                    "null_padding = true, parallel = false, encoding = ?)",
                     [str(export), encoding],
                 ).fetchall()
         except duckdb.Error:

@@ -29,7 +29,9 @@ def test_a_file_no_format_recognises_is_rejected_naming_the_formats_known(tmp_pa
     report = land_file(path, tmp_path / "landed", salt="s")
     assert report.action == "rejected"
     (message,) = report.messages
-    assert message.startswith("2021_business_other.csv, row 1: rejected: not an export of a known survey tool")
+    assert message.startswith(
+        "2021_business_other.csv, row 1: rejected: not an export of a known survey tool"
+    )
     for export_format in FORMATS:
         assert export_format.signature in message
 
@@ -61,3 +63,14 @@ def test_a_joined_cell_is_split_at_commas_that_are_not_inside_a_label():
     assert [c.id for c in found] == [match(yes).id, match(other).id]
     assert [c.id for c in split_joined(f"{other},{other}", match)] == [match(other).id]  # once
     assert split_joined(f"{yes},Koffie", match) is None
+
+
+def test_the_personal_data_scan_reads_names_of_exports_with_line_breaks_in_free_text(tmp_path):
+    """The demo exports' free text spans lines; DuckDB's parallel CSV reader refuses such a file
+    with null padding, and the scan then compared no name at all."""
+    from orchestration.landing.generate import generate_export
+    from orchestration.personal_data import export_names
+
+    path = generate_export(tmp_path / "2021_business_x.csv", "2021", "business", 30, seed=1)
+    assert "\n" in "".join(row[-1] for row in csv.reader(path.open(encoding="utf-8", newline="")))
+    assert "respondent 7" in export_names([path])  # Last Name "Respondent 7"
