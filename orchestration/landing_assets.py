@@ -141,6 +141,7 @@ def landed_responses(context: AssetExecutionContext, config: LandingConfig):
                         "respondents": report.respondents,
                         "answers": report.answers,
                         "quarantined": report.quarantined,
+                        "kept_apart": report.kept_apart,
                         "outcome": report.outcome,
                         "messages": report.messages[:5],
                     }

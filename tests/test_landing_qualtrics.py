@@ -19,6 +19,7 @@ from orchestration.landing.codebook import default_codebook
 from orchestration.landing.formats.qualtrics import FIXED_COLUMNS, parse_header
 from orchestration.landing.generate import Tool, generate_demo_export, generate_export, main
 from orchestration.personal_data import personal_data_found
+from orchestration.summary import landing_summary
 
 SALT = "test-salt-not-secret"
 BOOK = default_codebook()
@@ -376,3 +377,14 @@ def test_the_generator_command_line_writes_qualtrics_exports(tmp_path, capsys):
     )
     with pytest.raises(SystemExit):
         main(["demo", "--split-multi", "--out", str(tmp_path)])  # a Qualtrics option for SurveyMonkey
+
+
+def test_the_run_summary_says_how_many_rows_were_kept_apart():
+    exports = [
+        {"file": "q.csv", "action": "landed", "respondents": 40, "quarantined": 0, "kept_apart": 10},
+        {"file": "s.csv", "action": "unchanged", "respondents": 9, "quarantined": 0},
+    ]
+    assert landing_summary(exports, []).splitlines()[-1] == (
+        "  kept apart: q.csv: 10 row(s) not landed nor counted in the shares (unfinished "
+        "responses; the reason is in the landing log)"
+    )
