@@ -34,7 +34,7 @@ def _megabytes(path: Path) -> str:
     key=LANDED,
     group_name="landing",
     description=(
-        "SurveyMonkey exports dropped in data/landing/, validated, anonymised and landed as "
+        "SurveyMonkey or Qualtrics exports dropped in data/landing/, validated, anonymised and landed as "
         "canonical Parquet in data/landed/ (see docs/landing.md). With an empty landing folder "
         "the synthetic 2021 demo exports are generated first (if nothing is landed yet)."
     ),

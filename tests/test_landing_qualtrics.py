@@ -388,3 +388,12 @@ def test_the_run_summary_says_how_many_rows_were_kept_apart():
         "  kept apart: q.csv: 10 row(s) not landed nor counted in the shares (unfinished "
         "responses; the reason is in the landing log)"
     )
+
+
+def test_a_qualtrics_export_with_a_byte_order_mark_lands(tmp_path):
+    """Qualtrics writes its CSV as UTF-8 with a BOM."""
+    path = export(tmp_path)
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    report = land(tmp_path, path)
+    assert (report.action, report.respondents) == ("landed", 60)
+    assert f"{path.name}: UTF-8 byte order mark (BOM) found and stripped" in report.messages

@@ -256,12 +256,13 @@ def check_first_rows(layout: Layout, rows: list[tuple[int, list[str]]], file: st
             row=rows[0][0],
         )
     cells = [
-        row[column.number - 1].strip()
+        (column, row[column.number - 1].strip())
         for _, row in rows
         for column in layout.answer_columns
         if column.number <= len(row) and row[column.number - 1].strip()
     ]
-    numbers = [cell for cell in cells if _NUMBERS.fullmatch(cell)]
+    # a number that is a label of its column (a scale "1" to "10") is a choice text
+    numbers = [cell for column, cell in cells if _NUMBERS.fullmatch(cell) and cell not in column.exact]
     if cells and len(numbers) * 2 > len(cells):
         raise LandingError(
             f"answer cells hold numbers instead of choice texts ({len(numbers)} of the "
