@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -15,7 +16,7 @@ import pytest
 
 from orchestration.landing import land_file
 from orchestration.landing.anonymise import respondent_key
-from orchestration.landing.codebook import default_codebook
+from orchestration.landing.codebook import CODEBOOK_DIR, build_codebook, default_codebook
 from orchestration.landing.formats.qualtrics import FIXED_COLUMNS, parse_header
 from orchestration.landing.generate import Tool, generate_demo_export, generate_export, main
 from orchestration.personal_data import personal_data_found
@@ -397,3 +398,24 @@ def test_a_qualtrics_export_with_a_byte_order_mark_lands(tmp_path):
     report = land(tmp_path, path)
     assert (report.action, report.respondents) == ("landed", 60)
     assert f"{path.name}: UTF-8 byte order mark (BOM) found and stripped" in report.messages
+
+
+def test_a_number_that_is_a_label_is_a_choice_text_not_a_numeric_export(tmp_path):
+    """A codebook label made of digits (a scale "5") must not make a choice-text export look
+    like a numeric-values one."""
+    codebook_dir = tmp_path / "codebook"
+    shutil.copytree(CODEBOOK_DIR, codebook_dir)
+    with (codebook_dir / "label_variants.csv").open("a", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerow(
+            ["option", "org_size_worldwide", "", "10000_of_meer", "nl", "5"]
+        )
+    book = build_codebook(codebook_dir)
+    path = generate_export(
+        tmp_path / "2021_business_q.csv", "2021", "business", 30, 4, ["org_size_worldwide"], tool=QUALTRICS
+    )
+    rows = read(path)
+    for row in rows[3:]:
+        row[len(FIXED_COLUMNS)] = "5"
+    report = land(tmp_path, rewrite(path, rows), codebook=book)
+    assert (report.action, report.respondents) == ("landed", 30)
+    assert landed(tmp_path, "answers", "distinct option_id") == [("10000_of_meer",)]
