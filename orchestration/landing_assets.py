@@ -34,7 +34,7 @@ def _megabytes(path: Path) -> str:
     key=LANDED,
     group_name="landing",
     description=(
-        "SurveyMonkey exports dropped in data/landing/, validated, anonymised and landed as "
+        "SurveyMonkey or Qualtrics exports dropped in data/landing/, validated, anonymised and landed as "
         "canonical Parquet in data/landed/ (see docs/landing.md). With an empty landing folder "
         "the synthetic 2021 demo exports are generated first (if nothing is landed yet)."
     ),
@@ -141,6 +141,7 @@ def landed_responses(context: AssetExecutionContext, config: LandingConfig):
                         "respondents": report.respondents,
                         "answers": report.answers,
                         "quarantined": report.quarantined,
+                        "kept_apart": report.kept_apart,
                         "outcome": report.outcome,
                         "messages": report.messages[:5],
                     }

@@ -40,8 +40,6 @@ PATTERNS = {
 HASH_COLUMNS = ("respondent_key", "export_id")
 HASH = "[0-9a-f]{64}"
 SCANNED_KINDS = ("quarantine", "respondents")
-# SurveyMonkey's fixed columns 7 and 8 (orchestration/landing/anonymise.FIXED_COLUMNS).
-NAME_COLUMNS = (7, 8)
 NAME_WORDS_AT_MOST = 4  # longer "names" are not names; phrases up to this length are compared
 
 
@@ -172,16 +170,26 @@ def export_names(exports) -> set[str]:
 
 
 def _name_cells(export: Path) -> list[tuple[str | None, str | None]]:
-    """(First Name, Last Name) of every respondent row of an export (DuckDB's CSV reader; a
-    file it cannot read is skipped: the landing rejects or reports it)."""
-    first, last = NAME_COLUMNS
+    """(first name, last name) of every respondent row of an export, from the columns its
+    format names (orchestration/landing/formats: SurveyMonkey's First Name / Last Name), with
+    DuckDB's CSV reader; a file no format recognises or DuckDB cannot read is skipped: the
+    landing rejects or reports it."""
+    from orchestration.landing.formats import name_columns
+
+    found = name_columns(export)
+    if found is None:
+        return []
+    header_rows, first, last = found
     for encoding in ("utf-8", "latin-1"):
         try:
             with duckdb.connect() as con:
                 return con.execute(
-                    f"select distinct #{first}, #{last} from read_csv(?, header = false, skip = 2, "
-                    "all_varchar = true, delim = ',', quote = '\"', escape = '\"', "
-                    "strict_mode = false, ignore_errors = true, null_padding = true, encoding = ?)",
+                    f"select distinct #{first}, #{last} from read_csv(?, header = false, "
+                    f"skip = {header_rows}, all_varchar = true, delim = ',', quote = '\"', "
+                    "escape = '\"', strict_mode = false, ignore_errors = true, "
+                    # null padding with quoted line breaks (free text) needs the serial reader:
+                    # the parallel one refuses such a file, and no name would be compared
+                    "null_padding = true, parallel = false, encoding = ?)",
                     [str(export), encoding],
                 ).fetchall()
         except duckdb.Error:

@@ -61,5 +61,11 @@ def landing_summary(exports: list[dict], notes: list[str]) -> str:
             f"{export['respondents'] + export['quarantined']} rows "
             "(staging.stg_responses__quarantine)"
         )
+    for export in exports:  # e.g. unfinished Qualtrics responses: not a problem, not landed either
+        if export.get("kept_apart") and export["action"] in ("landed", "replaced"):
+            lines.append(
+                f"  kept apart: {export['file']}: {export['kept_apart']} row(s) not landed nor "
+                "counted in the shares (unfinished responses; the reason is in the landing log)"
+            )
     lines += [f"  note: {note}" for note in notes]
     return "\n".join(lines)

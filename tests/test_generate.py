@@ -13,8 +13,8 @@ import duckdb
 import pytest
 
 from orchestration.landing import land_file
-from orchestration.landing.anonymise import FIXED_COLUMNS, OPEN_ENDED
 from orchestration.landing.codebook import CODEBOOK_DIR, PUBLISHED_DIR, default_codebook
+from orchestration.landing.formats.surveymonkey import FIXED_COLUMNS, OPEN_ENDED
 from orchestration.landing.generate import (
     DEMO_RESPONDENTS,
     assign_ticks,
@@ -26,7 +26,7 @@ from orchestration.landing.generate import (
     plan_questions,
     systematic_sample,
 )
-from orchestration.landing.surveymonkey import probe_file
+from orchestration.landing.probe import probe_file
 
 SALT = "demo-salt"
 BOOK = default_codebook()

@@ -23,7 +23,7 @@ import pytest
 
 import orchestration.landing.land as land_module
 from orchestration.landing import LandingError, land_file
-from orchestration.landing.anonymise import FIXED_COLUMNS, load_or_create_salt, respondent_key
+from orchestration.landing.anonymise import load_or_create_salt, respondent_key
 from orchestration.landing.codebook import (
     CODEBOOK_DIR,
     build_codebook,
@@ -31,10 +31,10 @@ from orchestration.landing.codebook import (
     normalise_label,
     read_csv,
 )
+from orchestration.landing.formats.surveymonkey import FIXED_COLUMNS, parse_header
 from orchestration.landing.generate import audience_questions, generate_export
 from orchestration.landing.records import RecordScanner
 from orchestration.landing.salt import salt_fingerprint
-from orchestration.landing.surveymonkey import parse_header
 
 SALT = "test-salt-not-secret"
 NAME = "2021_business_test.csv"

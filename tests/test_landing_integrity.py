@@ -255,7 +255,8 @@ def test_odd_entries_of_the_landing_folder_get_one_line_each(tmp_path, good):
     assert [path.name for path in scan.exports] == ["2021_aanbieders.CSV", "2021_business.csv"]
     assert scan.notes == [
         "2022_business.xlsx: not landed: an Excel workbook; exports are CSV files: in SurveyMonkey "
-        "choose All responses data, File format CSV (docs/landing.md, section 1)",
+        "choose All responses data, File format CSV (docs/landing.md, section 1); in Qualtrics "
+        'Export data, CSV, "Use choice text" (section 11)',
         "2023_business.csv: not landed: a named pipe (FIFO); copy the export here as a regular file",
         "2024_business.csv: not landed: a directory, not an export file",
         f"2025_business.csv: not landed: a symbolic link to {folder / 'gone.csv'}, which does not "

@@ -1,9 +1,10 @@
-"""Pseudonymous respondent keys and the columns of an export that are never kept.
+"""Pseudonymous respondent keys and the salt they are keyed with (the columns of an export
+that are never kept are listed by each format module: orchestration/landing/formats).
 
 Why hash and not simply drop the Respondent ID: respondents must stay distinct (multi-choice
 answers of one person, duplicates across re-exports) without anyone being able to look them up
-in SurveyMonkey. A salted SHA-256 does that as long as the salt stays secret: without the salt,
-guessing 11-digit Respondent IDs and hashing them does not lead back to a row. The edition and
+in the survey tool. A salted SHA-256 does that as long as the salt stays secret: without the salt,
+guessing respondent ids (11-digit SurveyMonkey Respondent IDs) and hashing them does not lead back to a row. The edition and
 audience are part of the hashed text, so one person's keys cannot be linked across exports of
 different editions or audiences.
 """
@@ -15,24 +16,6 @@ import os
 import secrets
 from collections.abc import Callable
 from pathlib import Path
-
-RESPONDENT_ID = "Respondent ID"
-# SurveyMonkey's fixed leading columns, in export order. Only the Respondent ID is used (hashed);
-# everything else identifies or locates a person and is dropped on reading, never written.
-FIXED_COLUMNS = (
-    RESPONDENT_ID,
-    "Collector ID",
-    "Start Date",
-    "End Date",
-    "IP Address",
-    "Email Address",
-    "First Name",
-    "Last Name",
-    "Custom Data 1",
-)
-DROPPED_COLUMNS = FIXED_COLUMNS[1:]
-# Row-2 text of free-text columns: dropped whatever question they belong to.
-OPEN_ENDED = "Open-Ended Response"
 
 
 def respondent_key(salt: str, edition_id: str, audience: str, respondent_id: str) -> str:

@@ -1,20 +1,24 @@
 """The body of an export (every respondent row) mapped, checked and written by DuckDB.
 
-Python has parsed the two header rows into a `Layout` and indexed the records (`records`);
+Python has parsed the header rows into a `Layout` (`layout`, by the export's format module:
+orchestration/landing/formats) and indexed the records (`records`);
 everything that grows with the number of respondents happens here, in SQL over
 `read_csv(header = false, all_varchar = true, null_padding = true, ...)`:
 
 1. `rows`: one row per record, in file order. Every answer cell is looked up among the exact
    labels its column may hold (a CASE per column, built from the codebook) and kept as a small
    int "label id" (lid); `lids` lists the non-empty cells in column order. A cell that is not
-   an exact label gets -<column number>. The Respondent ID is stripped, checked and hashed
-   (sha256(salt || edition || audience || id), as `anonymise.respondent_key`), and the labels
-   that exist in one language only are counted for the respondent's language.
+   an exact label gets -<column number>. The respondent id (the layout's `respondent_id`
+   column) is stripped, checked and hashed (sha256(salt || edition || audience || id), as
+   `anonymise.respondent_key`), and the labels that exist in one language only are counted
+   for the respondent's language. Rows the layout keeps apart (`keep_apart`: e.g. unfinished
+   Qualtrics responses) are marked `kept`: counted, never landed, never a problem.
 2. Rows with a cell that is not an exact label, or with more non-empty cells in a multi-choice
    question than it allows ("suspect" rows, normally none), keep their raw cells. Their
    distinct inexact labels are matched after normalisation in Python (`resolve_cell`: there
-   are few), then these rows are mapped again through a join, and their unknown labels and
-   extra ticks become problems.
+   are few; a cell of a joined multi-choice column gives one lid per option it names), then
+   these rows are mapped again through a join, and their unknown labels and extra ticks
+   become problems.
 3. Problems of whole rows: width (from the record index: truncated line / too many fields),
    missing or non-numeric Respondent IDs, duplicates (the first row wins).
 4. The three parquet files: respondents and answers of the rows without problems (answers:
@@ -40,14 +44,9 @@ import numpy as np
 import pandas as pd
 
 from orchestration.landing.codebook import Codebook
+from orchestration.landing.errors import Problem
+from orchestration.landing.layout import Column, Layout, RespondentId, resolve_cell, unknown_reason
 from orchestration.landing.records import RecordIndex
-from orchestration.landing.surveymonkey import (
-    Column,
-    Layout,
-    Problem,
-    resolve_cell,
-    unknown_reason,
-)
 from orchestration.warehouse import literal
 
 MISSING = "\u2400 no such field \u2400"  # read_csv's NULL string: never in an export
@@ -79,6 +78,8 @@ class Body:
     respondents: int = 0
     answers: int = 0
     quarantined: int = 0  # respondent rows
+    kept_apart: int = 0  # respondent rows the layout keeps apart (Layout.keep_apart)
+    kept_apart_lines: list[int] = field(default_factory=list)  # the first few, for the report
     problems: list[Problem] = field(default_factory=list)  # the first `limit`, in file order
     n_problems: int = 0  # quarantined cells
     blank_lines: list[int] = field(default_factory=list)  # skipped, after the header
@@ -132,9 +133,10 @@ def _rows_sql(path: Path, layout: Layout, lids: list[tuple[int, int, int, str]])
     raw = ", ".join(f"{{'j': {c.number}, 'v': c{c.number}}}" for c in answer)
     cells = ", ".join(f"c{c.number}" for c in answer)
     codes = ", ".join(f"e{c.number}" for c in answer)
+    rid = layout.respondent_id
     return f"""
         create table rows as
-        select r, width, rid, sha256($prefix || rid) as key, lids,
+        select r, width, rid, kept, sha256($prefix || rid) as key, lids,
                len(list_filter(lids, lambda x: x between 1 and {last_nl}))::integer as nl,
                len(list_filter(lids, lambda x: x between {last_nl + 1} and {last_fr}))::integer
                    as fr,
@@ -142,23 +144,39 @@ def _rows_sql(path: Path, layout: Layout, lids: list[tuple[int, int, int, str]])
                case when suspect then list_filter([{raw}], lambda s: s.v <> '') end as cells,
                false as bad
         from (
-            select *, {suspect} as suspect
+            select *, not kept and ({suspect}) as suspect
             from (
-                select r, width, rid, {cells}, {codes},
+                select r, width, rid, kept, {cells}, {codes},
                        list_filter([{codes}], lambda x: x is not null) as lids
                 from (
                     select r, {cells},
                            case when c{n} is null then 1 when c{n + 1} is not null then 2
                                 else 0 end::tinyint as width,
-                           case when regexp_full_match(c1, '[0-9]+') then c1
-                                else regexp_replace(c1, {literal(STRIP)}, '', 'g') end as rid,
+                           case when regexp_full_match(c{rid.column}, {literal(rid.pattern)})
+                                then c{rid.column}
+                                else regexp_replace(c{rid.column}, {literal(STRIP)}, '', 'g')
+                           end as rid,
+                           {_kept_sql(layout)} as kept,
                            {cases}
                     from (select row_number() over () as r, * from {_csv(path, n)})
-                    where r > 2
+                    where r > {layout.header_rows}
                 )
             )
         )
     """
+
+
+def _kept_sql(layout: Layout) -> str:
+    """True for a row of the right width that the layout keeps apart (Layout.keep_apart)."""
+    apart = layout.keep_apart
+    if apart is None:
+        return "false"
+    values = ", ".join(literal(v.casefold()) for v in apart.values)
+    n = layout.n_fields
+    return (
+        f"(c{n} is not null and c{n + 1} is null "
+        f"and lower(regexp_replace(c{apart.column}, {literal(STRIP)}, '', 'g')) in ({values}))"
+    )
 
 
 def _multi_blocks(layout: Layout) -> dict[str, list[Column]]:
@@ -189,12 +207,19 @@ class BodyLanding:
         kind -> path); `limit` problems are returned for the report."""
         con = self.con
         n_rows = con.execute("select count(*) from rows").fetchone()[0]
-        if n_rows + min(len(records), 2) != len(records):
-            raise RecordsDisagree(f"DuckDB read {n_rows} rows, the index has {len(records) - 2}")
+        header = self.layout.header_rows
+        if n_rows + min(len(records), header) != len(records):
+            raise RecordsDisagree(f"DuckDB read {n_rows} rows, the index has {len(records) - header}")
         _map_suspect_rows(con, self.layout, codebook, self.lids)
         body = _problems(con, records, self.layout, limit)
         body.blank_lines = records.blank_lines
-        con.execute("update rows set bad = true where r in (select r from problems)")
+        con.execute("update rows set bad = true where kept or r in (select r from problems)")
+        if self.layout.keep_apart is not None:
+            body.kept_apart, lines = con.execute(
+                "select count(*), list(l.line order by r)[1:10] from rows join lines l using (r) "
+                "where kept and r not in (select r from problems)"
+            ).fetchone()
+            body.kept_apart_lines = list(lines or [])
         body.respondents, body.answers = con.execute(
             "select count(*), coalesce(sum(len(lids)), 0) from rows where not bad"
         ).fetchone()
@@ -227,11 +252,11 @@ def _map_suspect_rows(
         select distinct j, v from cells anti join labels using (j, v) order by j, v""").fetchall()
     for number, value in inexact:
         column = columns[number]
-        hit = resolve_cell(column, value, codebook)
-        if hit is None:
+        hits = resolve_cell(column, value, codebook)
+        if hits is None:
             unknown.append((number, value, unknown_reason(column, value)))
-        else:
-            lids.append((number, hit[0], hit[1], value))
+        for code, bits in hits or ():  # a joined multi-choice cell: one lid per option
+            lids.append((number, code, bits, value))
             found.append((number, value, len(lids)))
     if found:
         _table(
@@ -267,7 +292,7 @@ def _map_suspect_rows(
     if fixed:
         con.execute(f"""
             create temp table fixed as
-            select r, coalesce(list(lid order by j) filter (where lid is not null),
+            select r, coalesce(list(lid order by j, lid) filter (where lid is not null),
                                []::smallint[])::smallint[] as lids,
                    count(*) filter (where bits = 1)::integer as nl,
                    count(*) filter (where bits = 2)::integer as fr
@@ -313,34 +338,10 @@ def _problems(con: duckdb.DuckDBPyConnection, records: RecordIndex, layout: Layo
                                   n, question_id, max_choices), null
         from (select *, count(*) over (partition by r, question_id) as n,
                      row_number() over (partition by r, question_id order by j) as k
-              from mapped where lid is not null and role = 'multi' and max_choices > 0)
+              from mapped where lid is not null and role in ('multi', 'multi_joined')
+                   and max_choices > 0)
         where n > max_choices and k = max_choices + 1""")
-    # Respondent IDs (rows of the right width)
-    others = [
-        rid
-        for (rid,) in con.execute("""
-        select distinct rid from rows
-        where width = 0 and rid <> '' and not regexp_full_match(rid, '[0-9]+')""").fetchall()
-    ]
-    _table(con, "digit_ids", pd.DataFrame({"rid": [r for r in others if r.isdigit()]}, dtype=object))
-    con.execute("""
-        create temp table ids as
-        select r, rid, rid <> '' and (regexp_full_match(rid, '[0-9]+')
-                                      or rid in (select rid from digit_ids)) as valid
-        from rows where width = 0""")
-    con.execute("""
-        insert into problems
-        select r, 0, 1, null, case when rid = '' then 'missing Respondent ID'
-                                   when regexp_full_match(rid, '[0-9]([.,][0-9]+)?[eE][+]?[0-9]+')
-                                       then 'Respondent ID in scientific notation, as Excel writes long numbers'
-                                   else 'Respondent ID is not a number' end, null
-        from ids where not valid""")
-    con.execute("""
-        insert into problems  -- duplicates: the reason names the first row, a line (below)
-        select r, 0, 1, null, null, first_r
-        from ids join (select rid, min(r) as first_r from ids where valid
-                       group by rid having count(*) > 1) using (rid)
-        where r > first_r""")
+    _respondent_id_problems(con, layout.respondent_id)
     # width: how many fields, as the csv module counts them (few rows)
     n = layout.n_fields
     wrong = [r for (r,) in con.execute("select r from rows where width <> 0 order by r").fetchall()]
@@ -385,8 +386,8 @@ def _problems(con: duckdb.DuckDBPyConnection, records: RecordIndex, layout: Layo
         select l.line::integer as row_number, p.column_number::integer as column_number,
                n.column_name, """
         + REDACTED
-        + """ as redacted_value,
-               coalesce(p.reason, format('duplicate Respondent ID (first seen on row {})',
+        + f""" as redacted_value,
+               coalesce(p.reason, format({literal(_duplicate_reason(layout.respondent_id))},
                                          f.line)) as reason,
                p.r, p.phase
         from problems p join lines l using (r) left join lines f on f.r = p.first_r
@@ -403,6 +404,47 @@ def _problems(con: duckdb.DuckDBPyConnection, records: RecordIndex, layout: Layo
         order by r, phase, column_number limit {int(limit)}""").fetchall()
     ]
     return body
+
+
+def _respondent_id_problems(con: duckdb.DuckDBPyConnection, rule: RespondentId) -> None:
+    """Missing, invalid and duplicate respondent ids (rows of the right width that are not
+    kept apart): problems of the id column. A duplicate's reason is written later, when the
+    first row's line is known (`_duplicate_reason`)."""
+    pattern = literal(rule.pattern)
+    others = [
+        rid
+        for (rid,) in con.execute(f"""
+        select distinct rid from rows
+        where width = 0 and not kept and rid <> '' and not regexp_full_match(rid, {pattern})""").fetchall()
+    ]
+    also = [r for r in others if rule.also_valid is not None and rule.also_valid(r)]
+    _table(con, "also_valid_ids", pd.DataFrame({"rid": also}, dtype=object))
+    con.execute(f"""
+        create temp table ids as
+        select r, rid, rid <> '' and (regexp_full_match(rid, {pattern})
+                                      or rid in (select rid from also_valid_ids)) as valid
+        from rows where width = 0 and not kept""")
+    reasons = " ".join(
+        f"when regexp_full_match(rid, {literal(invalid)}) then {literal(reason)}"
+        for invalid, reason in rule.invalid
+    )
+    con.execute(f"""
+        insert into problems
+        select r, 0, {rule.column}, null,
+               case when rid = '' then {literal("missing " + rule.name)} {reasons}
+                    else {literal(rule.otherwise)} end, null
+        from ids where not valid""")
+    con.execute(f"""
+        insert into problems  -- duplicates: the reason names the first row, a line (below)
+        select r, 0, {rule.column}, null, null, first_r
+        from ids join (select rid, min(r) as first_r from ids where valid
+                       group by rid having count(*) > 1) using (rid)
+        where r > first_r""")
+
+
+def _duplicate_reason(rule: RespondentId) -> str:
+    """The format() pattern of a duplicate id's reason; {} is the line of the first row."""
+    return f"duplicate {rule.name} (first seen on row {{}})"
 
 
 def _enum(con: duckdb.DuckDBPyConnection, name: str, values) -> str:

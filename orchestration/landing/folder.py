@@ -84,7 +84,8 @@ def _odd_entry(path: Path) -> str | None:
     if what:
         return (
             f"{name}: not landed: {what}; exports are CSV files: in SurveyMonkey choose "
-            "All responses data, File format CSV (docs/landing.md, section 1)"
+            "All responses data, File format CSV (docs/landing.md, section 1); in Qualtrics "
+            'Export data, CSV, "Use choice text" (section 11)'
         )
     return f"{name}: not landed: not a .csv file"
 

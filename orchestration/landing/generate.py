@@ -1,5 +1,5 @@
-"""Synthetic SurveyMonkey exports: a 2021 demo that reproduces the published shares, and
-exports of any size for benchmarks.
+"""Synthetic SurveyMonkey (or, with `--tool qualtrics`, Qualtrics) exports: a 2021 demo that
+reproduces the published shares, and exports of any size for benchmarks.
 
 Why synthetic data: the raw 2021 responses are not available, but the landing path, the
 respondent-level models and the "computed vs published" checks need respondent rows to run on.
@@ -15,6 +15,11 @@ Everything is deterministic: one seeded `random.Random` per file, no global stat
     python -m orchestration.landing.generate demo --out DIR
     python -m orchestration.landing.generate export --edition 2021 --audience business \\
         --respondents 100000 --seed 1 --out DIR
+    python -m orchestration.landing.generate demo --tool qualtrics [--split-multi] \\
+        [--unfinished-every 20] --out DIR
+
+The same seed draws the same respondents for either tool: landed, a SurveyMonkey and a
+Qualtrics export of one seed give the same rows (orchestration/landing/generate_qualtrics.py).
 """
 
 from __future__ import annotations
@@ -30,7 +35,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from orchestration.landing.anonymise import FIXED_COLUMNS, OPEN_ENDED
 from orchestration.landing.codebook import (
     LANDABLE_TYPES,
     PUBLISHED_DIR,
@@ -38,7 +42,7 @@ from orchestration.landing.codebook import (
     default_codebook,
     read_published_shares,
 )
-from orchestration.landing.surveymonkey import RESPONSE
+from orchestration.landing.formats.surveymonkey import FIXED_COLUMNS, OPEN_ENDED, RESPONSE
 from orchestration.progress import Progress
 
 DEMO_EDITION = "2021"
@@ -54,6 +58,24 @@ CLOSING_QUESTION = {
     "fr": "Avez-vous encore des remarques ou des suggestions ?",
 }
 GENERATOR = "orchestration.landing.generate"
+TOOLS = ("surveymonkey", "qualtrics")
+
+
+@dataclass(frozen=True)
+class Tool:
+    """Which survey tool's export to write, and its export options (Qualtrics only:
+    `split_multi` = "Split multi-value fields into columns"; an unfinished response after
+    every `unfinished_every`-th respondent, 0 = none)."""
+
+    name: str = "surveymonkey"
+    split_multi: bool = False
+    unfinished_every: int = 0
+
+    def __post_init__(self):
+        if self.name not in TOOLS:
+            raise ValueError(f"unknown tool {self.name!r} (known: {', '.join(TOOLS)})")
+        if self.name == "surveymonkey" and (self.split_multi or self.unfinished_every):
+            raise ValueError("split_multi and unfinished_every are Qualtrics export options")
 
 
 # --------------------------------------------------------------------------- what to ask
@@ -371,10 +393,12 @@ def _draw(cumulative: list[float], rng: random.Random) -> int:
 
 
 class _Sheet:
-    """Header rows and a row builder for one plan, in SurveyMonkey's expanded layout."""
+    """Header rows and a row builder for one plan, in SurveyMonkey's expanded layout (a
+    Qualtrics sheet has the same methods: generate_qualtrics.QualtricsSheet)."""
 
     def __init__(self, plan: Sequence[PlannedQuestion], codebook: Codebook, header_language: str):
         self.plan = plan
+        self.collector = 0  # the Collector ID column: set by write_export
         self.row1: list[str] = list(FIXED_COLUMNS)
         self.row2: list[str] = [""] * len(FIXED_COLUMNS)
         self.labels: dict[tuple[str, str], list[str]] = {}  # (question_id, language) -> option labels
@@ -401,6 +425,26 @@ class _Sheet:
         self.row1.append(CLOSING_QUESTION[header_language])
         self.row2.append(OPEN_ENDED)
 
+    @property
+    def header(self) -> list[list[str]]:
+        return [self.row1, self.row2]
+
+    def cells(
+        self,
+        answers: dict,
+        language: str,
+        number: int,
+        respondent_id: int,
+        start: datetime,
+        rng: random.Random,
+    ) -> list[str]:
+        return _pii(number, respondent_id, self.collector, start) + self.answer_cells(
+            answers, language, number, rng
+        )
+
+    def extra_rows(self, number: int, respondent_id: int, start: datetime) -> list[list[str]]:
+        return []  # SurveyMonkey exports only completed responses here
+
     def answer_cells(self, answers: dict, language: str, number: int, rng: random.Random) -> list[str]:
         cells: list[str] = []
         for question in self.plan:
@@ -418,11 +462,11 @@ class _Sheet:
             if self.other_text and question.question_id == OTHER_SECTOR[0]:
                 chosen = answer is not None and question.options[answer] == OTHER_SECTOR[1]
                 cells.append(f"Synthetische sector {number}" if chosen else "")
-        cells.append(_free_text(number, language, rng))
+        cells.append(free_text(number, language, rng))
         return cells
 
 
-def _free_text(number: int, language: str, rng: random.Random) -> str:
+def free_text(number: int, language: str, rng: random.Random) -> str:
     """Synthetic comments, with the commas, quotes, line breaks and leading '=' that real
     free text has, so that landing proves it drops them."""
     pick = rng.random()
@@ -469,27 +513,25 @@ def write_export(
     codebook: Codebook,
     header_language: str = "nl",
     progress: Progress | None = None,
+    tool: Tool = Tool(),
 ) -> Path:
     """Stream an export to `path` (one row at a time) and write its sidecar manifest;
     `progress` is told the rows written (the command line shows them: a 1M export takes a minute)."""
     rng = random.Random(f"{seed}/pii")
-    sheet = _Sheet(plan, codebook, header_language)
-    collector = 400_000_000 + rng.randrange(100_000_000)
+    sheet = _sheet(tool, plan, codebook, header_language, seed)
+    sheet.collector = 400_000_000 + rng.randrange(100_000_000)
     respondent_id = 12_000_000_000 + rng.randrange(1_000_000_000)
     moment = _fieldwork_start(edition_id)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\r\n")
-        writer.writerow(sheet.row1)
-        writer.writerow(sheet.row2)
+        writer.writerows(sheet.header)
         for number in range(1, n_respondents + 1):
             answers, language = next(respondents)
             respondent_id += 1 + rng.randrange(97)
             moment += timedelta(seconds=1 + rng.randrange(600))
-            writer.writerow(
-                _pii(number, respondent_id, collector, moment)
-                + sheet.answer_cells(answers, language, number, rng)
-            )
+            writer.writerow(sheet.cells(answers, language, number, respondent_id, moment, rng))
+            writer.writerows(sheet.extra_rows(number, respondent_id, moment))
             if progress is not None:
                 progress.update(number)
     if progress is not None:
@@ -508,6 +550,14 @@ def write_export(
     return path
 
 
+def _sheet(tool: Tool, plan, codebook: Codebook, header_language: str, seed: int):
+    if tool.name == "qualtrics":
+        from orchestration.landing.generate_qualtrics import QualtricsSheet  # imports this module
+
+        return QualtricsSheet(plan, codebook, header_language, tool.split_multi, tool.unfinished_every, seed)
+    return _Sheet(plan, codebook, header_language)
+
+
 def generate_export(
     path: Path,
     edition_id: str,
@@ -522,6 +572,7 @@ def generate_export(
     codebook: Codebook | None = None,
     progress: Progress | None = None,
     exact: bool = False,
+    tool: Tool = Tool(),
 ) -> Path:
     """A synthetic export of any size, streamed to disk: every respondent drawn independently
     from the target shares (so large files approach them), or with `exact` the targets'
@@ -546,11 +597,17 @@ def generate_export(
         codebook,
         header_language,
         progress,
+        tool,
     )
 
 
 def generate_demo_export(
-    path: Path, audience: str, n_respondents: int, seed: int, codebook: Codebook | None = None
+    path: Path,
+    audience: str,
+    n_respondents: int,
+    seed: int,
+    codebook: Codebook | None = None,
+    tool: Tool = Tool(),
 ) -> Path:
     """The 2021 export of one audience with exact largest-remainder counts per option."""
     codebook = codebook or default_codebook()
@@ -559,16 +616,36 @@ def generate_demo_export(
     answers = exact_answers(plan, n_respondents, rng)
     french = set(rng.sample(range(n_respondents), round(FRENCH_SHARE * n_respondents)))
     stream = iter([(a, "fr" if i in french else "nl") for i, a in enumerate(answers)])
-    return write_export(Path(path), DEMO_EDITION, audience, plan, stream, n_respondents, seed, codebook)
+    return write_export(
+        Path(path), DEMO_EDITION, audience, plan, stream, n_respondents, seed, codebook, tool=tool
+    )
 
 
-def generate_2021_demo(out_dir: Path, seed: int = 2021) -> list[Path]:
+def generate_2021_demo(out_dir: Path, seed: int = 2021, tool: Tool = Tool()) -> list[Path]:
     """2021_business_synthetic.csv (173 respondents) and 2021_aanbieders_synthetic.csv (142)."""
     out_dir = Path(out_dir)
     return [
-        generate_demo_export(out_dir / f"{DEMO_EDITION}_{audience}_synthetic.csv", audience, n, seed)
+        generate_demo_export(
+            out_dir / f"{DEMO_EDITION}_{audience}_synthetic.csv", audience, n, seed, tool=tool
+        )
         for audience, n in DEMO_RESPONDENTS.items()
     ]
+
+
+def _tool_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--tool", choices=TOOLS, default="surveymonkey", help="whose export format")
+    parser.add_argument(
+        "--split-multi",
+        action="store_true",
+        help='Qualtrics: "Split multi-value fields into columns" (one column per choice)',
+    )
+    parser.add_argument(
+        "--unfinished-every",
+        type=int,
+        default=0,
+        metavar="K",
+        help="Qualtrics: an unfinished response (Finished = False) after every K-th respondent",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -579,6 +656,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     demo = commands.add_parser("demo", help="the two 2021 demo exports")
     demo.add_argument("--out", type=Path, required=True)
     demo.add_argument("--seed", type=int, default=2021)
+    _tool_arguments(demo)
     export = commands.add_parser("export", help="one export of any size (benchmarks)")
     export.add_argument("--edition", required=True)
     export.add_argument("--audience", required=True)
@@ -592,9 +670,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="exact largest-remainder counts of the published shares (not random draws)",
     )
+    _tool_arguments(export)
     args = parser.parse_args(argv)
+    try:
+        tool = Tool(args.tool, args.split_multi, args.unfinished_every)
+    except ValueError as error:
+        parser.error(str(error))
     if args.command == "demo":
-        paths = generate_2021_demo(args.out, args.seed)
+        paths = generate_2021_demo(args.out, args.seed, tool)
     else:
         name = f"{args.edition}_{args.audience}_synthetic_n{args.respondents}_seed{args.seed}.csv"
         paths = [
@@ -607,6 +690,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 french_share=args.french_share,
                 skip_share=args.skip_share,
                 exact=args.exact,
+                tool=tool,
                 progress=Progress(f"generating {name}", args.respondents, unit="respondents"),
             )
         ]

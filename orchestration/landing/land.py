@@ -1,4 +1,7 @@
-"""`land_file`: one SurveyMonkey export in, canonical parquet files per edition x audience out.
+"""`land_file`: one survey export in, canonical parquet files per edition x audience out.
+
+The export's survey tool is recognised from its header rows (orchestration/landing/formats);
+everything here is the same for every tool.
 
 Layout under `landed_dir` (see docs/landing.md):
 
@@ -35,6 +38,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import itertools
 import json
 import os
 import re
@@ -53,19 +57,13 @@ from orchestration.files import replace_atomically
 from orchestration.landing.anonymise import respondent_keyer
 from orchestration.landing.body import Body, BodyLanding, Export, RecordsDisagree
 from orchestration.landing.codebook import AGGREGATE_AUDIENCES, Codebook, default_codebook
+from orchestration.landing.errors import FORMULA_PREFIXES, LandingError
+from orchestration.landing.formats import HEADER_ROWS_AT_MOST, detect, tool_of
+from orchestration.landing.formats.base import Diagnosis, ExportFormat
+from orchestration.landing.layout import Layout
+from orchestration.landing.probe import Probe, check_delimiter, probe_file, read_records
 from orchestration.landing.records import canonical_copy
 from orchestration.landing.salt import landing_id, records_landing_id
-from orchestration.landing.surveymonkey import (
-    FORMULA_PREFIXES,
-    LandingError,
-    Layout,
-    Probe,
-    check_delimiter,
-    looks_like_header,
-    parse_header,
-    probe_file,
-    read_records,
-)
 from orchestration.warehouse import literal
 
 __all__ = ["LandingError", "LandingReport", "land_file", "target_from_path"]
@@ -98,6 +96,7 @@ MANIFEST_SUFFIX = ".manifest.json"
 # Manifest keys that only describe the file; anything else is reported as ignored.
 MANIFEST_KEYS = {"edition_id", "audience", "is_synthetic"}
 MANIFEST_INFO_KEYS = {"generator", "seed", "respondents", "note"}
+_NUMBERS = {1: "one", 2: "two", 3: "three"}  # header rows, in messages
 MAX_ROW_MESSAGES = 20  # quarantine messages listed in the report; all are in the parquet file
 # Landing holds one small row per respondent (~250 bytes) and streams the rest; without a
 # limit DuckDB would cache up to 80% of RAM. Beyond the limit it spills to the staging folder.
@@ -119,6 +118,7 @@ class LandingReport:
     respondents: int = 0
     answers: int = 0
     quarantined: int = 0  # respondent rows quarantined (not cells)
+    kept_apart: int = 0  # respondent rows kept apart by the format (unfinished responses)
     messages: list[str] = field(default_factory=list)
     export_id: str | None = None
     export_file: str = ""
@@ -448,9 +448,9 @@ def _land_via(
             return
 
         with open(path, encoding=probe.encoding, newline="") as handle:
-            check_delimiter(handle.read(1 << 16), file)
+            check_delimiter(handle.read(1 << 16), file, tool_of)
         with open(path, encoding=probe.encoding, newline="") as handle:
-            layout = _read_header(handle, file, codebook)
+            export_format, layout = _read_header(handle, file, codebook)
         staged = {kind: str(staging / f"{kind}.parquet") for kind in ("answers", "respondents", "quarantine")}
         export = Export(
             file,
@@ -474,7 +474,9 @@ def _land_via(
     finally:
         early.close()
     _report_body(report, body, layout, file, target)
-    diagnoses = export_setting_diagnoses(staged["quarantine"], body.quarantined, file)
+    diagnoses = export_setting_diagnoses(
+        staged["quarantine"], body.quarantined, file, export_format.diagnoses
+    )
     report.messages += diagnoses
     reasons = hold_reasons(
         body, landed_respondents(landed_dir, target) if previous else None, probe.ends_inside_quotes
@@ -550,52 +552,22 @@ def _report_held(
     report.messages.append(report.outcome)
 
 
-# What a wrong SurveyMonkey export setting, or a spreadsheet re-saving the file, does to the
-# quarantine, and what to do about it (docs/landing.md, section 1). A diagnosis is given when
-# the symptom concerns at least half of the quarantined rows (cells, for numbers).
-_DIAGNOSES = [
-    (
-        """count(distinct row_number) filter (where reason like 'Respondent ID in scientific notation%')""",
-        "Respondent IDs in scientific notation (like 1.26693E+10) are what Excel writes when it "
-        "opens and saves a CSV, and the lost digits cannot be recovered: take the CSV out of "
-        "SurveyMonkey's ZIP again and do not open it in Excel.",
-    ),
-    # "too many fields: k instead of n" sits in column n + 1: one field too many when k = n + 1
-    (
-        """count(distinct row_number) filter (where reason like 'too many fields:%'
-              and try_cast(regexp_extract(reason, 'fields: ([0-9]+) ', 1) as integer) = column_number)""",
-        "the quarantined rows have one field more than the header rows: an empty field after "
-        "the last column, which a spreadsheet adds when it re-saves the file; take the CSV out of "
-        "SurveyMonkey's ZIP again and do not re-save it.",
-    ),
-    (
-        """count(*) filter (where reason like 'unknown answer label%' and redacted_value like '(redacted: a number of %')""",
-        'answer cells hold numbers instead of answer text: this is a "Numerical value" export; '
-        'export again with Cells: "Actual answer text" (docs/landing.md, section 1).',
-    ),
-]
-
-
-def export_setting_diagnoses(quarantine: str, quarantined_rows: int, file: str) -> list[str]:
-    """Messages naming the export setting to change, from the staged quarantine file."""
-    if quarantined_rows == 0:
+def export_setting_diagnoses(
+    quarantine: str, quarantined_rows: int, file: str, diagnoses: tuple[Diagnosis, ...]
+) -> list[str]:
+    """Messages naming the export setting to change, from the staged quarantine file: the
+    format's `diagnoses` whose symptom concerns at least half of the quarantined rows (or of
+    their own base)."""
+    if quarantined_rows == 0 or not diagnoses:
         return []
+    counts = ", ".join(f"{d.count_sql}, {d.base_sql or quarantined_rows}" for d in diagnoses)
     with scratch_cursor() as con:
-        found = con.execute(
-            f"select {', '.join(sql for sql, _ in _DIAGNOSES)}, "
-            "count(*) filter (where reason like 'unknown answer label%') "
-            "from read_parquet(?)",
-            [quarantine],
-        ).fetchone()
-    excel, wide, numbers, unknown = found
-    messages = []
-    if excel * 2 >= quarantined_rows:
-        messages.append(_DIAGNOSES[0][1])
-    if wide * 2 >= quarantined_rows:
-        messages.append(_DIAGNOSES[1][1])
-    if numbers and numbers * 2 >= unknown:
-        messages.append(_DIAGNOSES[2][1])
-    return [f"{file}: {message}" for message in messages]
+        found = con.execute(f"select {counts} from read_parquet(?)", [quarantine]).fetchone()
+    return [
+        f"{file}: {diagnosis.message}"
+        for diagnosis, count, base in zip(diagnoses, found[::2], found[1::2], strict=True)
+        if count and count * 2 >= base
+    ]
 
 
 def _report_unchanged(
@@ -620,7 +592,7 @@ class _Probing:
 
     def _run(self, path: Path, file: str, done) -> None:
         try:
-            self._probe = probe_file(path, file)
+            self._probe = probe_file(path, file, tool_of)
         except BaseException as error:  # noqa: BLE001 (re-raised by result())
             self._error = error
         done(self._probe)
@@ -665,9 +637,9 @@ class _EarlyRead:
             with open(path, "rb") as handle:
                 encoding = "utf-8-sig" if handle.read(3) == codecs.BOM_UTF8 else "utf-8"
             with open(path, encoding=encoding, newline="") as handle:
-                check_delimiter(handle.read(1 << 16), file)
+                check_delimiter(handle.read(1 << 16), file, tool_of)
                 handle.seek(0)
-                layout = _read_header(handle, file, codebook)
+                _, layout = _read_header(handle, file, codebook)
         except (LandingError, OSError, UnicodeDecodeError):
             return  # reported in order once the probe is done
         with self._lock:
@@ -690,21 +662,20 @@ class _EarlyRead:
                 self._con = None
 
 
-def _read_header(handle, file: str, codebook: Codebook) -> Layout:
-    """The two header rows, checked against the codebook, and no third one."""
+def _read_header(handle, file: str, codebook: Codebook) -> tuple[ExportFormat, Layout]:
+    """The export's format, recognised from its first records, and its header rows checked
+    against the codebook (with the first rows after them: no extra header row, no wrong
+    export setting)."""
     records = read_records(handle, file)
-    row1 = next(records, (1, None))[1]
-    row2 = next(records, (2, None))[1]
-    layout = parse_header(row1 or [], row2, codebook, file)
-    line, fields = next(records, (None, []))
-    if looks_like_header(fields):
-        raise LandingError(
-            "extra header row: it has no Respondent ID and repeats header "
-            "labels; SurveyMonkey exports have exactly two header rows",
-            file=file,
-            row=line,
-        )
-    return layout
+    head = list(itertools.islice(records, HEADER_ROWS_AT_MOST))
+    export_format = detect([fields for _, fields in head], file)
+    rows: list[list[str] | None] = [fields for _, fields in head[: export_format.header_rows]]
+    rows += [None] * (export_format.header_rows - len(rows))
+    layout = export_format.parse_header(rows, codebook, file)
+    sample = head[export_format.header_rows :]
+    sample += itertools.islice(records, max(0, export_format.sample_rows - len(sample)))
+    export_format.check_first_rows(layout, sample, file)
+    return export_format, layout
 
 
 def _connect(staging: Path) -> duckdb.DuckDBPyConnection:
@@ -756,14 +727,25 @@ def _land_body(
 def _report_body(report: LandingReport, body: Body, layout: Layout, file: str, target: Target) -> None:
     for line in body.blank_lines:
         report.messages.append(f"{file}, row {line}: blank line skipped")
-    if body.respondents == 0 and body.quarantined == 0:
-        raise LandingError("no respondent rows after the two header rows", file=file)
+    if body.respondents == 0 and body.quarantined == 0 and body.kept_apart == 0:
+        raise LandingError(
+            f"no respondent rows after the {_NUMBERS.get(layout.header_rows, layout.header_rows)} "
+            "header rows",
+            file=file,
+        )
     report.respondents, report.answers = body.respondents, body.answers
-    report.quarantined = body.quarantined
+    report.quarantined, report.kept_apart = body.quarantined, body.kept_apart
     if layout.free_text_columns:
         plural = "s" if layout.free_text_columns > 1 else ""
         report.messages.append(
-            f"{file}: {layout.free_text_columns} free-text (Open-Ended Response) column{plural} dropped"
+            f"{file}: {layout.free_text_columns} {layout.free_text_name} column{plural} dropped"
+        )
+    if body.kept_apart:
+        rows = ", ".join(map(str, body.kept_apart_lines))
+        more = ", ..." if body.kept_apart > len(body.kept_apart_lines) else ""
+        report.messages.append(
+            f"{file}: {body.kept_apart} respondent row(s) kept apart, not landed and not counted "
+            f"in the shares: {layout.keep_apart.reason} (rows {rows}{more})"
         )
     for problem in body.problems:
         report.messages.append(problem.message(file))
