@@ -53,6 +53,87 @@ def fast_loop(config) -> bool:
     return "not pipeline" in (config.getoption("markexpr") or "")
 
 
+# What the fast loop never loads or starts. Importing dagster and dagster-dbt alone takes
+# seconds, and a test that needs them (or runs dbt, Dagster or `make run` as a process)
+# belongs to the pipeline tests: in the fast loop it fails, naming what it loaded, instead of
+# running slowly or being skipped without a word.
+PIPELINE_PACKAGES = ("dagster", "dagster_dbt", "dbt")
+PIPELINE_COMMANDS = ("dbt", "tendensen-dbt", "dagster", "dg")
+MARK_IT = (
+    "mark it as a pipeline test: use a fixture of PIPELINE_FIXTURES or add its module to "
+    "PIPELINE_MODULES (tests/conftest.py), or import the package inside the pipeline tests only"
+)
+
+
+def pipeline_packages_loaded() -> set[str]:
+    return {name for name in PIPELINE_PACKAGES if name in sys.modules}
+
+
+def pytest_ignore_collect(collection_path, config):
+    """The fast loop does not even import the modules whose every test is a pipeline test
+    (their imports alone, dagster's above all, cost seconds)."""
+    if fast_loop(config) and collection_path.suffix == ".py" and collection_path.stem in PIPELINE_MODULES:
+        return True
+    return None
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_make_collect_report(collector):
+    """Fast loop: a test module importing dagster or dbt at its top is an error, named."""
+    before = pipeline_packages_loaded()
+    report = yield
+    loaded = pipeline_packages_loaded() - before
+    if fast_loop(collector.config) and isinstance(collector, pytest.Module) and loaded:
+        report.outcome = "failed"
+        report.longrepr = (
+            f"{collector.path.name} imports {', '.join(sorted(loaded))} at its top, which the fast "
+            f"loop (pytest -m 'not pipeline') never loads: {MARK_IT}."
+        )
+    return report
+
+
+def refuse_in_fast_loop(item, loaded: set[str]) -> None:
+    if loaded:
+        raise pytest.fail.Exception(
+            f"{item.nodeid} loaded {', '.join(sorted(loaded))} in the fast loop: {MARK_IT}.", pytrace=False
+        )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item):
+    before = pipeline_packages_loaded()
+    result = yield
+    if fast_loop(item.config):
+        refuse_in_fast_loop(item, pipeline_packages_loaded() - before)
+    return result
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    before = pipeline_packages_loaded()
+    result = yield
+    if fast_loop(item.config):
+        refuse_in_fast_loop(item, pipeline_packages_loaded() - before)
+    return result
+
+
+class PipelineCommandInFastLoop(AssertionError):
+    pass
+
+
+def refuse_pipeline_commands() -> None:
+    """Fast loop: starting dbt, Dagster or `python -m orchestration.run` as a process fails."""
+    original = subprocess.Popen.__init__
+
+    def checked(self, args, *rest, **options):
+        words = [os.fspath(args)] if isinstance(args, (str, os.PathLike)) else [str(a) for a in args]
+        if Path(words[0].split()[0]).name in PIPELINE_COMMANDS or "orchestration.run" in words:
+            raise PipelineCommandInFastLoop(f"{' '.join(words)!r} started in the fast loop: {MARK_IT}.")
+        original(self, args, *rest, **options)
+
+    subprocess.Popen.__init__ = checked
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if (
@@ -69,6 +150,7 @@ def pytest_sessionstart(session):
     from orchestration.settings import REPO_ROOT
 
     if fast_loop(session.config):
+        refuse_pipeline_commands()
         return
 
     dbt = Path(sys.executable).parent / "dbt"
