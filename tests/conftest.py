@@ -143,14 +143,33 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.pipeline)
 
 
+def dbt_manifest_is_current(root: Path) -> bool:
+    """target/manifest.json is newer than every file and folder of the dbt project (a deleted
+    model changes its folder's time) and than the installed packages (`make install`'s stamp,
+    or the interpreter's folder). As make decides for `make run`'s `dbt parse`."""
+    from orchestration.dbt_project_state import DBT_PROJECT_FILES
+
+    manifest = root / "target" / "manifest.json"
+    if not manifest.exists():
+        return False
+    inputs = [Path(sys.prefix) / ".installed", Path(sys.prefix)]
+    for name in DBT_PROJECT_FILES:
+        inputs += [root / name, *(root / name).rglob("*")]
+    newest = max(path.stat().st_mtime for path in inputs if path.exists())
+    return manifest.stat().st_mtime > newest
+
+
 def pytest_sessionstart(session):
     """Parse the dbt project first: dagster-dbt reads target/manifest.json at import, and a
-    manifest older than the seeds or models fails the build with a KeyError. The fast loop
-    runs no dbt and skips it."""
+    manifest older than the seeds or models fails the build with a KeyError. Skipped when the
+    manifest is newer than the project (a few seconds per session); the fast loop runs no dbt
+    and never parses."""
     from orchestration.settings import REPO_ROOT
 
     if fast_loop(session.config):
         refuse_pipeline_commands()
+        return
+    if dbt_manifest_is_current(REPO_ROOT):
         return
 
     dbt = Path(sys.executable).parent / "dbt"

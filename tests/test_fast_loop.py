@@ -7,9 +7,11 @@ for dagster with an empty module so that the check costs no real import."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 PROBES = """
@@ -66,3 +68,36 @@ def test_the_fast_loop_refuses_what_only_pipeline_tests_may_do(tmp_path):
     assert "ERROR collecting test_top.py" in out, out
     assert "test_top.py imports dagster_dbt at its top, which the fast loop" in out
     assert "3 failed, 1 passed, 1 error" in out, out
+
+
+def test_the_session_parses_dbt_again_only_when_the_project_changed(tmp_path):
+    from conftest import dbt_manifest_is_current
+    from orchestration.dbt_project_state import DBT_PROJECT_FILES
+
+    for name in DBT_PROJECT_FILES:
+        (tmp_path / name).mkdir() if "." not in name else (tmp_path / name).write_text("x")
+    (tmp_path / "models" / "marts").mkdir()
+    model = tmp_path / "models" / "marts" / "a.sql"
+    model.write_text("select 1")
+    assert not dbt_manifest_is_current(tmp_path)  # never parsed
+
+    manifest = tmp_path / "target" / "manifest.json"
+    manifest.parent.mkdir()
+    manifest.write_text("{}")
+    parsed_at = time.time() + 100  # later than every file written above
+    os.utime(manifest, (parsed_at, parsed_at))
+    assert dbt_manifest_is_current(tmp_path)
+
+    # each change gives the path it touches a time after the parse, as editing it later would
+    for change, touched in (
+        (lambda: model.write_text("select 2"), model),  # a model edited
+        (lambda: (tmp_path / "seeds" / "new.csv").write_text("a"), tmp_path / "seeds" / "new.csv"),
+        (lambda: model.unlink(), model.parent),  # a model deleted: its folder changed
+    ):
+        change()
+        parsed_at += 10
+        os.utime(touched, (parsed_at + 1, parsed_at + 1))
+        assert not dbt_manifest_is_current(tmp_path), touched
+        os.utime(manifest, (parsed_at + 2, parsed_at + 2))  # parsed again
+        assert dbt_manifest_is_current(tmp_path)
+        parsed_at += 2
