@@ -1,7 +1,24 @@
-"""Shared fixtures: one real build of the warehouse per test session.
+"""Shared fixtures: one real build of the warehouse per test session, and the marker scheme.
 
 The `build_warehouse` job runs in-process (not mocked) against a temporary DuckDB file,
 so every test that reads the marts reads what the pipeline really produced.
+
+Which fixture for what (each build costs tens of seconds: reuse, never rebuild for reading):
+- `built_warehouse` (session): the whole pipeline run once; read its marts, serving copy,
+  landed files and run result. Never write to it: every module shares it.
+- `warehouse_copy` (per test): a private copy of that built data folder (warehouse, landed
+  files, serving copy) as a `Build`, to change and run a job or a check on
+  (`WAREHOUSE_PATH` is yours to set); costs a file copy, not a build.
+- `dbt_project_copy` (per test): the dbt project and the built data folder copied, to edit a
+  model or seed and run `run_dbt(root, "build", ...)` on the copy.
+- none of these for pure functions (landing, generator, rules, report pieces): synthetic
+  exports of a few hundred rows in `tmp_path`; those tests form the fast loop.
+
+Markers: a test is `pipeline` if it runs dbt, Dagster or the pipeline. Users of the fixtures
+above are marked automatically (PIPELINE_FIXTURES); a module whose tests start them some
+other way is listed in PIPELINE_MODULES. `make test-fast` (pytest -m "not pipeline") runs the
+rest, never imports the modules of PIPELINE_MODULES, and fails a test that loads dagster or
+dbt or starts dbt, Dagster or `make run` (docs/testing.md).
 """
 
 from __future__ import annotations
@@ -27,7 +44,7 @@ os.environ["TENDENSEN_SALT_FILE"] = str(
 
 # Fixtures that build or copy a warehouse: a test using one (directly or through another
 # fixture) runs the pipeline, dbt or Dagster, and is marked `pipeline` automatically.
-PIPELINE_FIXTURES = {"built_warehouse", "dbt_project_copy"}
+PIPELINE_FIXTURES = {"built_warehouse", "warehouse_copy", "dbt_project_copy"}
 # Modules whose tests run dbt, Dagster, `make` or the pipeline without those fixtures.
 PIPELINE_MODULES = {
     "test_adding_an_edition",
@@ -236,12 +253,24 @@ def copy_dbt_project(folder: Path) -> Path:
     return folder
 
 
+def copy_built_data(built: Build, folder: Path) -> Build:
+    """The built data folder (warehouse, landed files, serving copy) copied to `folder`."""
+    shutil.copytree(built.path.parent, folder)
+    return Build(path=folder / built.path.name, result=built.result)
+
+
+@pytest.fixture()
+def warehouse_copy(built_warehouse, tmp_path) -> Build:
+    """A private copy of the built data folder (`tmp_path/data`), to change and rebuild."""
+    return copy_built_data(built_warehouse, tmp_path / "data")
+
+
 @pytest.fixture()
 def dbt_project_copy(built_warehouse, tmp_path) -> Path:
     """A copy of the dbt project (`project/`) and of the built data folder (`data/`), to
     edit and rebuild with `run_dbt`."""
     copy_dbt_project(tmp_path / "project")
-    shutil.copytree(built_warehouse.path.parent, tmp_path / "data")
+    copy_built_data(built_warehouse, tmp_path / "data")
     return tmp_path
 
 
