@@ -406,9 +406,8 @@ def test_every_respondent_model_follows_the_landings(dbt_project_copy, monkeypat
     assert assert_consistent(data) == set()
 
 
-def test_held_exports_stop_the_run_and_the_serving_copy_stays(built_warehouse, tmp_path, monkeypatch, capsys):
-    data = tmp_path / "data"
-    shutil.copytree(built_warehouse.path.parent, data)
+def test_held_exports_stop_the_run_and_the_serving_copy_stays(warehouse_copy, monkeypatch, capsys):
+    data = warehouse_copy.path.parent
     landed_before = {path: path.read_bytes() for path in (data / "landed").rglob("*.parquet")}
     serving = data / "serving" / "tendensen.duckdb"
     serving_before = serving.read_bytes()

@@ -6,7 +6,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.conftest import run_dbt
+import pytest
+
+from tests.conftest import copy_built_data, copy_dbt_project, run_dbt
 
 EDITION_TEST = "relationships_fct_response_answers_edition_id__edition_id__ref_dim_edition_"
 RESPONDENT_TEST = "relationships_fct_response_answers_respondent_key__respondent_key__ref_dim_respondent_"
@@ -21,6 +23,19 @@ def compiled(root: Path, test: str) -> str:
         if result["unique_id"].startswith(f"test.tendensen.{test}.")
     ]
     return sql
+
+
+@pytest.fixture(scope="module")
+def dbt_project_copy(built_warehouse, tmp_path_factory) -> Path:
+    """One project and data copy for the module, not one per test: each test runs one dbt
+    command and reads what that command compiled (run_results.json); which rows a test reads
+    depends on what its own command selects, not on the commands before it. Sharing the
+    target folder, the later commands parse the project partially (a process each saves the
+    whole parse, ~5 s)."""
+    root = tmp_path_factory.mktemp("only_rows_this_run_loaded")
+    copy_dbt_project(root / "project")
+    copy_built_data(built_warehouse, root / "data")
+    return root
 
 
 def test_a_partial_build_tests_the_new_rows_only(dbt_project_copy):

@@ -20,12 +20,14 @@ from orchestration.settings import REPO_ROOT
 
 READER = """
 import sys, time, json
+from pathlib import Path
 import sqlalchemy as sa
 engine = sa.create_engine(f"duckdb:///{sys.argv[1]}?access_mode=read_only")
-ok, errors, deadline = 0, [], time.monotonic() + float(sys.argv[2])
+# reads until the test says the build is over (the stop file), at most 15 minutes
+ok, errors, stop, deadline = 0, [], Path(sys.argv[2]), time.monotonic() + 900
 with engine.connect() as con:
     print("connected", flush=True)
-    while time.monotonic() < deadline:
+    while not stop.exists() and time.monotonic() < deadline:
         try:
             con.execute(sa.text("select count(*) from marts.answer_shares")).fetchall()
             ok += 1
@@ -88,8 +90,9 @@ def test_build_publishes_public_schemas_only(built_warehouse):
 def test_reader_holding_the_serving_copy_does_not_block_a_build(published):
     serving = serving_of(published)
     before = serving.stat().st_ino
+    stop = published.parent / "reader.stop"
     reader = subprocess.Popen(
-        [sys.executable, "-c", READER, str(serving), "40"],
+        [sys.executable, "-c", READER, str(serving), str(stop)],
         stdout=subprocess.PIPE,
         text=True,
         start_new_session=True,
@@ -104,6 +107,8 @@ def test_reader_holding_the_serving_copy_does_not_block_a_build(published):
             text=True,
             timeout=300,
         )
+        assert reader.poll() is None  # still reading when the build ended
+        stop.touch()
         assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]
         assert "Published the validated serving copy" in build.stdout
         assert serving.stat().st_ino != before  # a new file was renamed into place
