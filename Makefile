@@ -62,7 +62,7 @@ test-fast: install
 	$(PY) -m pytest -m "not pipeline" -q
 
 ## Lint (CI runs it before the tests): ruff over the Python, sqlfluff over the dbt models and
-## macros, the seeds' consistency check; the format check last (README, "Developing").
+## macros, the seeds' consistency check; the format check last (docs/developing.md).
 ## sqlfluff's dbt templater compiles the project: against a scratch warehouse under target/,
 ## so linting never opens, or waits for, the real one. It skips macro files: macros/ is
 ## linted as rendered in the models that call it.

@@ -1,7 +1,7 @@
 {#- In an incremental run, keep only rows of landings the target does not hold yet. A
     landing is an export (sha256 of the file) keyed with one salt (`landing_id`): if the salt
     changes, every respondent key changes and every export is taken again. The landings are
-    listed by `stg_responses__landings` (every landed export, also one with no respondent), and
+    listed by `int_response_landings` (every landed export, also one with no respondent), and
     the incremental_by_export materialization makes the target hold exactly them: it deletes
     the rows of every landing no longer listed (replaced, withdrawn, or re-keyed) and inserts
     the new ones; untouched editions are not read again, so adding one edition costs that
@@ -11,7 +11,7 @@
     list of literal export ids: DuckDB then skips the other exports' Parquet row groups by
     their statistics instead of reading and comparing every answer. A landing with no
     respondent is "new" on every run and inserts nothing. A model using this macro must
-    declare `-- depends_on: {{ ref('stg_responses__landings') }}`. -#}
+    declare `-- depends_on: {{ ref('int_response_landings') }}`. -#}
 {% macro new_exports_only() %}
     {%- if is_incremental() -%}
         {%- set new_ids = new_export_ids() -%}
@@ -28,7 +28,7 @@
         {{ return([]) }}
     {%- endif -%}
     {%- set query -%}
-        select distinct export_id from {{ ref('stg_responses__landings') }}
+        select distinct export_id from {{ ref('int_response_landings') }}
         where landing_id not in (select distinct landing_id from {{ this }})
         order by export_id
     {%- endset -%}

@@ -1,4 +1,4 @@
-"""README § "Adding an edition", worked through: a later edition goes in as seed rows only.
+"""docs/adding_an_edition.md, worked through: a later edition goes in as seed rows only.
 
 SYNTHETIC: edition 2099 and document `synthetic_til_2099` are invented for this test (numbers
 made up), and live only in a temporary copy of the project, never in the real seeds. The

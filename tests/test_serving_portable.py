@@ -1,8 +1,8 @@
 """The serving folder opens anywhere, in DuckDB 1.x and 2.x: published from the built
 warehouse, copied to another path, the original deleted, every public mart is counted
 through the DuckDB 1.x CLI (`duckdb-cli` from the dev extra), Python DuckDB 2.x and
-SQLAlchemy, the README's queries run in the 1.x CLI, and nothing the build shares names the
-build's absolute path."""
+SQLAlchemy, the documentation's queries (README.md and docs/) run in the 1.x CLI, and nothing
+the build shares names the build's absolute path."""
 
 from __future__ import annotations
 
@@ -115,14 +115,27 @@ def test_sqlalchemy_reads_the_copy(moved):
     assert rows == expected["marts.dim_respondent"]
 
 
-def test_the_readme_queries_run_in_the_duckdb_1x_cli(moved):
+def documented_queries() -> dict[str, list[str]]:
+    """Every `sql` block of the README and of docs/, by file. docs/queries.md is left out:
+    tests/test_analyst_queries.py runs each of its queries and checks the answers."""
+    files = [REPO_ROOT / "README.md", *sorted((REPO_ROOT / "docs").glob("*.md"))]
+    blocks = {
+        str(path.relative_to(REPO_ROOT)): _SQL_BLOCK.findall(path.read_text(encoding="utf-8"))
+        for path in files
+        if path.name != "queries.md"
+    }
+    return {name: found for name, found in blocks.items() if found}
+
+
+def test_the_documented_queries_run_in_the_duckdb_1x_cli(moved):
     serving, _ = moved
-    blocks = _SQL_BLOCK.findall((REPO_ROOT / "README.md").read_text(encoding="utf-8"))
-    assert len(blocks) >= 4
-    for sql in blocks:
+    documented = documented_queries()
+    # the README's own examples, and those that moved from it to docs/ (issue 18)
+    assert {"README.md", "docs/operating.md", "docs/adding_an_edition.md"} <= set(documented)
+    for sql in (sql for blocks in documented.values() for sql in blocks):
         output = cli_1x(serving / "tendensen.duckdb", sql)  # every block runs without error
         if "'2099'" in sql:
-            # the README's synthetic worked example ("Adding an edition"): its rows exist only in
+            # the synthetic worked example of docs/adding_an_edition.md: its rows exist only in
             # the project copy of tests/test_adding_an_edition.py, never in the real seeds
             continue
         assert output.strip(), sql

@@ -7,7 +7,7 @@
     (measured on the 11-edition benchmark warehouse).
 
     This one runs, in one transaction:
-        delete from target where landing_id not in (the landings, stg_responses__landings);
+        delete from target where landing_id not in (the landings, int_response_landings);
         insert into target by name (the model's SQL: the new exports' rows), if there are any.
     So the target holds the rows of exactly the landed exports, whatever changed: a corrected
     re-export replaces its edition x audience, an export whose every row was quarantined
@@ -21,9 +21,9 @@
       a column the model lost fails the build, naming it (rebuild with `--full-refresh`).
 
     The model has a `landing_id` column and declares
-    `-- depends_on: {{ ref('stg_responses__landings') }}`, as new_exports_only() asks. (The
+    `-- depends_on: {{ ref('int_response_landings') }}`, as new_exports_only() asks. (The
     `unique_key` of dbt_project.yml, edition_id and audience, documents the grain at which an
-    export replaces another; stg_responses__landings tests it.) -#}
+    export replaces another; int_response_landings tests it.) -#}
 {% materialization incremental_by_export, adapter='duckdb' %}
     {%- set target_relation = this.incorporate(type='table') -%}
     {%- set existing_relation = load_cached_relation(this) -%}
@@ -45,7 +45,7 @@
         {%- set new_ids = new_export_ids() -%}
         {%- call statement('main') -%}
             delete from {{ target_relation }}
-            where landing_id not in (select landing_id from {{ ref('stg_responses__landings') }});
+            where landing_id not in (select landing_id from {{ ref('int_response_landings') }});
             {%- if new_ids %}
             {#- the model's SQL may end in a -- comment: its own line, then the parenthesis #}
             insert into {{ target_relation }} by name (

@@ -1,7 +1,7 @@
 -- The heavy part of computing shares from respondent answers, done once per export:
 -- respondents choosing each option (subtotals: any of their parts) and respondents who
 -- answered the question (matrix: the row). Incremental per edition x audience.
--- depends_on: {{ ref('stg_responses__landings') }}
+-- depends_on: {{ ref('int_response_landings') }}
 -- Materialisation: incremental_per_export in dbt_project.yml.
 
 with answers as (

@@ -3,7 +3,7 @@
 -- replaced the respondent id by a salted hash and dropped IP, e-mail, names and free text.
 -- Incremental per edition x audience, like fct_response_answers.
 -- Materialisation: incremental_per_export in dbt_project.yml.
--- depends_on: {{ ref('stg_responses__landings') }}
+-- depends_on: {{ ref('int_response_landings') }}
 {%- set only_new_exports = new_exports_only() %}  {#- one look-up for both reads #}
 
 with respondents as (

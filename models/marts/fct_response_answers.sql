@@ -1,6 +1,6 @@
 -- The respondent-grain fact: one row per respondent and chosen option (matrix: per row).
 -- Incremental per edition x audience: a new or corrected export replaces only its own rows.
--- depends_on: {{ ref('stg_responses__landings') }}
+-- depends_on: {{ ref('int_response_landings') }}
 -- Materialisation: incremental_per_export in dbt_project.yml.
 
 select

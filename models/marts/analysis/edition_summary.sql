@@ -31,7 +31,7 @@ landed_respondents as (
 ),
 
 share_checks as (
-    select * from {{ source('audit', 'share_checks') }}
+    select * from {{ ref('stg_audit__share_checks') }}
 ),
 
 -- Respondents per source: as the report states them for published numbers, distinct

@@ -2,8 +2,8 @@
 -- these landings (macros/new_exports_only.sql): rows of any other landing, replaced or
 -- withdrawn, are deleted. Read from the respondents and the quarantine files, because an
 -- export whose every row was quarantined (landed with `accept`) has no respondent and still
--- replaces the export before it.
--- depends_on: {{ source('landed', 'exports') }}
+-- replaces the export before it. An intermediate model, not staging: it combines two staged
+-- kinds of the landed files (docs/dbt_conventions.md).
 
 with landed as (
     select edition_id, audience, export_id, landing_id from {{ ref('stg_responses__respondents') }}
