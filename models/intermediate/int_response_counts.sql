@@ -3,6 +3,12 @@
 -- answered the question (matrix: the row). Incremental per edition x audience.
 -- depends_on: {{ ref('stg_responses__landings') }}
 -- Materialisation: incremental_per_export in dbt_project.yml.
+--
+-- Respondents are counted with count(*) wherever the landing writes at most one row per
+-- respondent: a single-choice question (one column) and a matrix row (one column per row; the
+-- landing refuses an export with a question or matrix row twice). Only multi-choice questions
+-- (one row per tick) need count(distinct respondent_key): on 64-character keys that took 24 of
+-- this model's 28 s at 100k respondents when every question paid it (bench/RESULTS.md).
 
 with answers as (
     select * from {{ ref('stg_responses__answers') }}
@@ -13,10 +19,29 @@ options as (
     select * from {{ ref('stg_codebook__options') }}
 ),
 
+multi_choice as (
+    select question_id from {{ ref('stg_codebook__questions') }}
+    where question_type = 'multi_choice'
+),
+
 bases as (
+    select edition_id, audience, question_id, item_key, count(*) as n_base
+    from answers
+    where question_id not in (select question_id from multi_choice)
+    group by all
+    union all
     select edition_id, audience, question_id, item_key, count(distinct respondent_key) as n_base
     from answers
+    where question_id in (select question_id from multi_choice)
     group by all
+),
+
+subtotal_parts as (
+    select answers.*, options.subtotal_option_key,
+           answers.question_id in (select question_id from multi_choice) as is_multi_choice
+    from answers
+    inner join options on options.option_key = answers.option_key
+    where options.subtotal_option_key is not null
 ),
 
 chosen as (
@@ -26,12 +51,17 @@ chosen as (
     from answers
     group by all
     union all
-    select answers.edition_id, answers.audience, answers.question_id, answers.item_key,
-           options.subtotal_option_key, answers.export_id, answers.landing_id,
-           count(distinct answers.respondent_key) as n_chosen
-    from answers
-    inner join options on options.option_key = answers.option_key
-    where options.subtotal_option_key is not null
+    -- a subtotal: respondents choosing any of its parts; a single-choice respondent chooses one
+    select edition_id, audience, question_id, item_key, subtotal_option_key, export_id, landing_id,
+           count(*) as n_chosen
+    from subtotal_parts
+    where not is_multi_choice
+    group by all
+    union all
+    select edition_id, audience, question_id, item_key, subtotal_option_key, export_id, landing_id,
+           count(distinct respondent_key) as n_chosen
+    from subtotal_parts
+    where is_multi_choice
     group by all
 )
 
