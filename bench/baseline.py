@@ -189,8 +189,9 @@ def count_again_without_quarantined_rows(con: duckdb.DuckDBPyConnection, export:
 def run_baseline(out: Path, exports: list[Path]) -> int:
     """DuckDB with its defaults (all cores, 80% of RAM): the limit of the machine."""
     parts = sections(SCRIPT.read_text(encoding="utf-8"))
-    con = duckdb.connect(str(out), config={"enable_progress_bar": False})
+    con = duckdb.connect(str(out))
     try:
+        con.execute("set enable_progress_bar = false")
         con.execute(parts["setup"].replace("{seeds}", str(REPO / "seeds")))
         if con.execute("""select count(*) from options o join questions q using (question_id)
                           where o.subtotal_option_id is not null and q.question_type = 'multi_choice'""").fetchone()[

@@ -9,14 +9,13 @@
 -- landing refuses an export with a question or matrix row twice). Only multi-choice questions
 -- (one row per tick) need count(distinct respondent_key): on 64-character keys that took 24 of
 -- this model's 28 s at 100k respondents when every question paid it (bench/RESULTS.md).
+-- `not materialized`: DuckDB materialises a CTE read more than once, here millions of answer
+-- rows (spilled to disk under the 1 GB memory limit): 48 s against 14 s when each read scans
+-- the Parquet again, at 100k respondents on a loaded 2-core machine.
 
-with answers as (
+with answers_of_new_exports as not materialized (
     select * from {{ ref('stg_responses__answers') }}
     {{ new_exports_only() }}
-),
-
-options as (
-    select * from {{ ref('stg_codebook__options') }}
 ),
 
 multi_choice as (
@@ -24,21 +23,32 @@ multi_choice as (
     where question_type = 'multi_choice'
 ),
 
+answers as not materialized (
+    select
+        answers_of_new_exports.*,
+        multi_choice.question_id is not null as is_multi_choice
+    from answers_of_new_exports
+    left join multi_choice on multi_choice.question_id = answers_of_new_exports.question_id
+),
+
+options as (
+    select * from {{ ref('stg_codebook__options') }}
+),
+
 bases as (
     select edition_id, audience, question_id, item_key, count(*) as n_base
     from answers
-    where question_id not in (select question_id from multi_choice)
+    where not is_multi_choice
     group by all
     union all
     select edition_id, audience, question_id, item_key, count(distinct respondent_key) as n_base
     from answers
-    where question_id in (select question_id from multi_choice)
+    where is_multi_choice
     group by all
 ),
 
-subtotal_parts as (
-    select answers.*, options.subtotal_option_key,
-           answers.question_id in (select question_id from multi_choice) as is_multi_choice
+subtotal_parts as not materialized (
+    select answers.*, options.subtotal_option_key
     from answers
     inner join options on options.option_key = answers.option_key
     where options.subtotal_option_key is not null
