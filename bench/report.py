@@ -162,6 +162,20 @@ def plot(cases: list[dict], path: Path) -> None:
     plt.close(figure)
 
 
+def _load_line(results: dict) -> list[str]:
+    """The machine's load average (1, 5, 15 min) when the run started and ended, if recorded."""
+    if "load_start" not in results:
+        return []
+    start, end = results["load_start"], results.get("load_end", results["load_start"])
+    return [
+        f"**Load average** (1/5/15 min, on {results['machine'].split(' (')[0]}): "
+        f"{' / '.join(f'{x:.1f}' for x in start)} at the start, {' / '.join(f'{x:.1f}' for x in end)} "
+        "at the end. Well above the core count, other work shared the machine: the ratios compare "
+        "runs that shared it alike; the seconds are inflated.",
+        "",
+    ]
+
+
 def write_report(results: dict, folder: Path) -> None:
     cases = results["cases"]
     plot(cases, folder / "growth.png")
@@ -174,6 +188,7 @@ def write_report(results: dict, folder: Path) -> None:
         "pipeline and baseline ran alternately on the same generated exports (the 2021 "
         "questionnaire, both audiences, half the respondents each).",
         "",
+        *_load_line(results),
         "- **pipeline**: the `build_warehouse` Dagster job in a fresh temporary warehouse: landing "
         "(validate, anonymise, Parquet), dbt build (seeds, models, tests), Great Expectations "
         "checks, publish (serving copy + Parquet). Stage times come from Dagster's step statistics; "

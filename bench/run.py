@@ -259,7 +259,8 @@ def main(argv: list[str] | None = None) -> int:
     from bench.report import write_report
 
     names = args.cases.split(",")
-    results = {"machine": machine(), "repeats": args.repeats, "cases": []}
+    # the machine may be shared: its load before and after, so a reader can judge the seconds
+    results = {"machine": machine(), "repeats": args.repeats, "cases": [], "load_start": os.getloadavg()}
     if args.keep and (BENCH / "results.json").exists():
         previous = json.loads((BENCH / "results.json").read_text())
         results["cases"] = [case for case in previous["cases"] if case["case"] not in names]
@@ -268,10 +269,12 @@ def main(argv: list[str] | None = None) -> int:
         results["cases"] = [case for case in results["cases"] if case["case"] != name]
         results["cases"].append(bench_case(name, args.workdir, args.repeats))
         results["cases"].sort(key=lambda case: list(CASES).index(case["case"]))
+        results["load_end"] = os.getloadavg()
         (BENCH / "results.json").write_text(json.dumps(results, indent=2))
         write_report(results, BENCH)  # a stopped run still leaves what it measured
     if not args.no_incremental and "10x100k" in names:
         results["incremental"] = bench_incremental(args.workdir, args.repeats)
+    results["load_end"] = os.getloadavg()
     (BENCH / "results.json").write_text(json.dumps(results, indent=2))
     write_report(results, BENCH)
     log(f"wrote {BENCH / 'RESULTS.md'} and {BENCH / 'growth.png'}")
