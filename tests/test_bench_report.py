@@ -54,3 +54,21 @@ def test_targets_compare_the_growing_part_with_the_baselines_and_say_which_are_m
     assert rows["fixed cost"] == ("8.0 s", True)
     assert rows["adding a 100k edition to ten / full rebuild"] == ("10%", True)
     assert targets_table(results).count("**missed**") == 2
+
+
+def test_each_missed_target_gets_its_measured_reason_and_a_next_step():
+    from bench.report import missed_targets
+
+    results = {
+        "cases": [
+            _case("1k", 1_000, 12.0, 0.5, nodes={"model.small": 2.0}),
+            _case("1M", 1_000_000, 48.0, 20.5, nodes={"model.fct": 15.0}),
+        ]
+    }
+    lines = [line for line in missed_targets(results) if line.startswith("- ")]
+    assert len(lines) == 1  # only the fixed cost (12 s > 9 s); the growing part is 1.8x
+    assert lines[0].startswith("- **fixed cost (the 1k case)**: 12.0 s.")
+    assert "The 1k run's largest parts: dbt: everything else 18.0 s" in lines[0]
+    assert "Next: start-up" in lines[0]
+    results["cases"][0]["pipeline_s"] = 8.0
+    assert missed_targets(results) == []
