@@ -206,7 +206,9 @@ def bench_incremental(workdir: Path, repeats: int) -> dict:
         incremental.append(result.seconds)
         for stage in STAGES:
             stages[stage].append(stage_seconds.get(stage, float("nan")))
-        log(f"  add one edition, run {repeat + 1}: {result.seconds:.1f} s {stage_seconds}")
+        log(
+            f"  add one edition, run {repeat + 1}: {result.seconds:.1f} s {[stage_seconds.get(s) for s in STAGES]}"
+        )
         rebuild, _ = run_pipeline(workdir / "runs" / "full11", all11)
         full.append(rebuild.seconds)
         log(f"  full rebuild of 11 editions, run {repeat + 1}: {rebuild.seconds:.1f} s")
