@@ -1,4 +1,4 @@
-"""Run bench/baseline.sql: raw export CSVs -> shares, one DuckDB pass per export.
+"""Run bench/baseline.sql: raw export CSVs -> shares, one DuckDB statement over every export.
 
     python bench/baseline.py OUT.duckdb EXPORT.csv [EXPORT.csv ...]
 
@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -20,7 +21,7 @@ SCRIPT = Path(__file__).with_name("baseline.sql")
 NAME = re.compile(r"^(\d{4}(?:-\d{2})?)_([a-z]+)")
 MIN_BASE = 10  # dbt var min_respondents_per_share
 MAX_QUARANTINED_SHARE = 0.05  # orchestration/landing/land.py: more and the export is refused
-ROWS, RID = "#rows", "#rid"  # counted pseudo-columns: every row; the Respondent ID
+ID_OK = "#id_ok"  # counted pseudo-column: 1 when the Respondent ID is present and numeric, else 0
 
 
 class BaselineRefuses(Exception):
@@ -40,11 +41,9 @@ def literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def count_sql(
-    export: Path, edition_id: str, audience: str, columns: list[tuple], row_filter: str, id_column: str
-) -> str:
-    """The one pass over an export: its answer columns, a tick count per multi-choice question
-    and the Respondent ID, unpivoted and counted per (column, value)."""
+def export_select(export: Path, columns: list[tuple], row_filter: str, id_column: str) -> str:
+    """One export's rows as the count needs them: its answer columns (empty cells NULL), a tick
+    count per multi-choice question, and whether the Respondent ID is present and numeric."""
     cells = [f"nullif({quote(name)}, '') as {quote(name)}" for name, *_ in columns]
     multi: dict[str, list[str]] = {}
     for name, question_id, question_type, *_ in columns:
@@ -54,14 +53,26 @@ def count_sql(
     for qid, names in multi.items():
         ticked = " + ".join(f"(nullif({quote(c)}, '') is not null)::int" for c in names)
         ticks.append(f"cast({ticked} as varchar) as {quote('n:' + qid)}")
+    id_ok = f"coalesce(regexp_full_match(trim({quote(id_column)}), '[0-9]+'), false)::int::varchar"
+    return f"""
+            select {id_ok} as {quote(ID_OK)}, {", ".join(cells + ticks)}
+            from read_csv({literal(str(export))}, header = false, all_varchar = true, skip = 2)
+            {row_filter}"""
+
+
+def count_sql(selects: list[tuple[str, str, str]]) -> str:
+    """THE pass: every export parsed, unpivoted and counted per (column, value) in one statement.
+    `selects`: (edition_id, audience, export_select) per export."""
+    unpivots = "\n        union all".join(
+        f"""
+        select {literal(edition_id)} as edition_id, {literal(audience)} as audience, name, value
+        from (unpivot ({select}) on columns(*) into name name value value)"""
+        for edition_id, audience, select in selects
+    )
     return f"""
         insert into counts
-        select {literal(edition_id)}, {literal(audience)}, name, value, count(*)
-        from (unpivot (
-            select '1' as {quote(ROWS)}, trim({quote(id_column)}) as {quote(RID)}, {", ".join(cells + ticks)}
-            from read_csv({literal(str(export))}, header = false, all_varchar = true, skip = 2)
-            {row_filter}
-        ) on columns(*) into name name value value)
+        select edition_id, audience, name, value, count(*)
+        from ({unpivots})
         group by all"""
 
 
@@ -109,39 +120,41 @@ def quarantined_groups(con: duckdb.DuckDBPyConnection, edition_id: str, audience
           and cast(counts.value as integer) > questions.max_choices""",
         params,
     ).fetchone()[0]
-    ids = con.execute(
-        f"""
-        select count(*) filter (where not regexp_full_match(value, '[0-9]+')),
-               sum(n) filter (where regexp_full_match(value, '[0-9]+')),
-               (select sum(n) from counts where edition_id = ? and audience = ? and name = '{ROWS}')
-        from counts where edition_id = ? and audience = ? and name = '{RID}'""",
-        params + params,
-    ).fetchone()
-    bad_ids, good_id_rows, rows = ids[0], ids[1] or 0, ids[2] or 0
-    return unknown + surplus + bad_ids + (rows - good_id_rows)  # the last: missing IDs
-
-
-def check_duplicates(con: duckdb.DuckDBPyConnection, export: Path, edition_id: str, audience: str) -> None:
-    duplicates = con.execute(
-        f"""
-        select count(*) from counts where edition_id = ? and audience = ? and name = '{RID}' and n > 1""",
-        [edition_id, audience],
+    bad_ids = con.execute(
+        f"select count(*) from counts where edition_id = ? and audience = ? and name = '{ID_OK}' and value = '0'",
+        params,
     ).fetchone()[0]
-    if duplicates:
-        raise BaselineRefuses(
-            f"{export}: {duplicates} duplicate Respondent ID(s); the landing keeps the "
-            "first row in file order, which this baseline does not model"
-        )
+    return unknown + surplus + bad_ids
 
 
-def count_export(con: duckdb.DuckDBPyConnection, parts: dict[str, str], export: Path) -> None:
-    match = NAME.match(export.name)
+def rows_counted(con: duckdb.DuckDBPyConnection, edition_id: str, audience: str) -> int:
+    return (
+        con.execute(
+            f"select sum(n) from counts where edition_id = ? and audience = ? and name = '{ID_OK}'",
+            [edition_id, audience],
+        ).fetchone()[0]
+        or 0
+    )
+
+
+@dataclass
+class Export:
+    path: Path
+    edition_id: str
+    audience: str
+    columns: list[tuple]  # (name, question_id, question_type, max_choices, item_id, column_option_id)
+    id_column: str
+
+
+def read_header(con: duckdb.DuckDBPyConnection, parts: dict[str, str], path: Path) -> Export:
+    """The export's two header rows mapped to codebook questions (columns_map): a tiny read."""
+    match = NAME.match(path.name)
     if not match:
-        raise BaselineRefuses(f"{export}: the name must start with <edition>_<audience>_")
+        raise BaselineRefuses(f"{path}: the name must start with <edition>_<audience>_")
     edition_id, audience = match.groups()
     con.execute(
         parts["header"]
-        .replace("{path}", str(export))
+        .replace("{path}", str(path))
         .replace("{edition_id}", edition_id)
         .replace("{audience}", audience)
     )
@@ -151,34 +164,26 @@ def count_export(con: duckdb.DuckDBPyConnection, parts: dict[str, str], export: 
         from columns_map where edition_id = ? and audience = ? order by name""",
         [edition_id, audience],
     ).fetchall()
+    if not columns:
+        raise BaselineRefuses(f"{path}: no answer column maps to a codebook question")
     # DuckDB names headerless columns column0..column9 or column000.. by their count
     id_column = con.execute("select name from header order by col limit 1").fetchone()[0]
-    if not columns:
-        raise BaselineRefuses(f"{export}: no answer column maps to a codebook question")
-    con.execute(count_sql(export, edition_id, audience, columns, "", id_column))
-    check_duplicates(con, export, edition_id, audience)
-    if quarantined_groups(con, edition_id, audience):
-        # the rare slow path: count again without the rows the landing quarantines
-        rows = con.execute(
-            f"select sum(n) from counts where edition_id = ? and audience = ? and name = '{ROWS}'",
-            [edition_id, audience],
-        ).fetchone()[0]
-        con.execute("delete from counts where edition_id = ? and audience = ?", [edition_id, audience])
-        con.execute(
-            count_sql(export, edition_id, audience, columns, clean_rows(con, columns, id_column), id_column)
+    return Export(path, edition_id, audience, columns, id_column)
+
+
+def count_again_without_quarantined_rows(con: duckdb.DuckDBPyConnection, export: Export) -> None:
+    """The rare slow path: count an export again without the rows the landing quarantines."""
+    key = [export.edition_id, export.audience]
+    rows = rows_counted(con, *key)
+    con.execute("delete from counts where edition_id = ? and audience = ?", key)
+    row_filter = clean_rows(con, export.columns, export.id_column)
+    select = export_select(export.path, export.columns, row_filter, export.id_column)
+    con.execute(count_sql([(export.edition_id, export.audience, select)]))
+    kept = rows_counted(con, *key)
+    if rows - kept > MAX_QUARANTINED_SHARE * rows:
+        raise BaselineRefuses(
+            f"{export.path}: {rows - kept} of {rows} rows would be quarantined; the landing refuses such an export"
         )
-        kept = (
-            con.execute(
-                f"select sum(n) from counts where edition_id = ? and audience = ? and name = '{ROWS}'",
-                [edition_id, audience],
-            ).fetchone()[0]
-            or 0
-        )
-        if rows - kept > MAX_QUARANTINED_SHARE * rows:
-            raise BaselineRefuses(
-                f"{export}: {rows - kept} of {rows} rows would be quarantined; "
-                "the landing refuses such an export"
-            )
 
 
 def run_baseline(out: Path, exports: list[Path]) -> int:
@@ -186,14 +191,30 @@ def run_baseline(out: Path, exports: list[Path]) -> int:
     parts = sections(SCRIPT.read_text(encoding="utf-8"))
     con = duckdb.connect(str(out))
     try:
+        con.execute("set enable_progress_bar = false")
         con.execute(parts["setup"].replace("{seeds}", str(REPO / "seeds")))
-        for export in exports:
-            count_export(con, parts, export)
         if con.execute("""select count(*) from options o join questions q using (question_id)
                           where o.subtotal_option_id is not null and q.question_type = 'multi_choice'""").fetchone()[
             0
         ]:
             raise BaselineRefuses("a multi-choice subtotal: the sum of its parts would double-count")
+        headers = [read_header(con, parts, path) for path in exports]
+        keys = [(export.edition_id, export.audience) for export in headers]
+        if len(set(keys)) != len(keys):
+            raise BaselineRefuses(
+                "two exports of one edition and audience: the landing keeps one, name which"
+            )
+        con.execute(
+            count_sql(
+                [
+                    (e.edition_id, e.audience, export_select(e.path, e.columns, "", e.id_column))
+                    for e in headers
+                ]
+            )
+        )
+        for export in headers:
+            if quarantined_groups(con, export.edition_id, export.audience):
+                count_again_without_quarantined_rows(con, export)
         con.execute(parts["mapped"])
         con.execute(parts["shares"].replace("{min_base}", str(MIN_BASE)))
         return con.execute("select count(*) from shares").fetchone()[0]
