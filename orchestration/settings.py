@@ -67,6 +67,11 @@ def serving_path() -> Path:
     return data_dir() / "serving" / "tendensen.duckdb"
 
 
+def spark_serving_dir() -> Path:
+    """What the Spark engine publishes: versioned Parquet folders and the `current` pointer."""
+    return data_dir() / "serving" / "spark"
+
+
 def parquet_dir() -> Path:
     """The public marts as Parquet; `current` is a link to the latest published version."""
     return data_dir() / "serving" / "parquet"

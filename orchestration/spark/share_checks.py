@@ -100,9 +100,17 @@ def run_share_checks(
     return with_locators(rows, locators)
 
 
-def checks_of_run(run_id: str, folder: Path | None = None) -> pd.DataFrame:
+def checks_of_run(spark, run_id: str) -> pd.DataFrame:
     """The audit rows one run wrote on Spark, with locators (share_checks.checks_of_run)."""
-    with spark_session(folder) as spark:
-        rows = to_pandas(spark.sql("select * from audit.share_checks where run_id = ?", args=[run_id]))
-        locators = to_pandas(spark.sql(LOCATORS_SQL))
-    return with_locators(rows, locators)
+    rows = to_pandas(spark.sql("select * from audit.share_checks where run_id = ?", args=[run_id]))
+    return with_locators(rows, to_pandas(spark.sql(LOCATORS_SQL)))
+
+
+def table_row_counts(spark, schema: str) -> dict[str, int]:
+    """Rows of every table (not view) of a schema, by name (warehouse.table_row_counts)."""
+    tables = sorted(
+        table.name
+        for table in spark.catalog.listTables(schema)
+        if table.tableType != "VIEW" and not table.isTemporary
+    )
+    return {name: spark.table(f"{schema}.{name}").count() for name in tables}
