@@ -185,8 +185,11 @@ def tendensen_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource):
     warm_up_great_expectations()
     if engine() == "spark":
         # profiles.yml's `spark` target (TENDENSEN_ENGINE) keeps its tables and metastore here
+        from orchestration.spark.session import use_loopback
+
         spark_dir().mkdir(parents=True, exist_ok=True)
         os.environ["TENDENSEN_SPARK_DIR"] = str(spark_dir())
+        use_loopback()
     invocation = dbt.cli(
         ["build", "--vars", dbt_vars, "--exclude-resource-type", "unit_test"],
         context=context,

@@ -66,7 +66,9 @@ def spark_build(built_warehouse, tmp_path_factory) -> SparkBuild:
         with spark_session(data / "spark") as spark:
             shares = spark.sql(ANSWER_SHARES)
             answer_shares = [tuple(row) for row in shares.collect()]
-            checks = [tuple(row) for row in spark.sql(f"select {CHECK_COLUMNS} from audit.share_checks").collect()]
+            checks = [
+                tuple(row) for row in spark.sql(f"select {CHECK_COLUMNS} from audit.share_checks").collect()
+            ]
             columns = shares.columns
     finally:
         patch.undo()
@@ -93,7 +95,8 @@ def test_answer_shares_on_spark_equal_duckdb_row_for_row(spark_build, built_ware
 def test_share_checks_on_spark_give_duckdb_verdicts(spark_build, built_warehouse):
     duckdb_checks = comparable(
         built_warehouse.rows(
-            f"select {CHECK_COLUMNS} from audit.share_checks where run_id = ?", [built_warehouse.result.run_id]
+            f"select {CHECK_COLUMNS} from audit.share_checks where run_id = ?",
+            [built_warehouse.result.run_id],
         )
     )
     assert len(spark_build.checks) == len(duckdb_checks) > 100

@@ -14,6 +14,7 @@ metastore (Hive metastore service, Unity, Glue) that restriction goes: docs/spar
 from __future__ import annotations
 
 import os
+import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -49,6 +50,7 @@ def spark_session(folder: Path | None = None) -> Iterator:
     """A Spark session with the warehouse's catalog, in a JVM that is stopped on exit."""
     from pyspark.sql import SparkSession
 
+    use_loopback()
     folder = folder or spark_dir()
     if not (folder / "metastore_db").exists():
         raise FileNotFoundError(f"No Spark warehouse at {folder}: run `make run ENGINE=spark` first.")
@@ -63,6 +65,13 @@ def spark_session(folder: Path | None = None) -> Iterator:
         stop_jvm(session)
 
 
+def use_loopback() -> None:
+    """Local mode talks to itself only: bind Spark to the loopback interface (it otherwise
+    picks the machine's address, and says so on every start)."""
+    if os.environ.get("SPARK_MASTER", DEFAULT_MASTER).startswith("local"):
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+
+
 def stop_jvm(session) -> None:
     """Stop the session and its JVM: the metastore's lock goes with it (see the module doc)."""
     from pyspark import SparkContext
@@ -73,6 +82,13 @@ def stop_jvm(session) -> None:
         gateway.shutdown()
         process = getattr(gateway, "proc", None)
         if process is not None:
-            process.wait(timeout=30)
+            # Spark's gateway JVM exits when its standard input closes
+            if process.stdin is not None:
+                process.stdin.close()
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
     SparkContext._gateway = None
     SparkContext._jvm = None

@@ -45,7 +45,9 @@ def to_pandas(frame) -> pd.DataFrame:
     from pyspark.sql.types import DecimalType
 
     columns = [
-        col(field.name).cast("double").alias(field.name) if isinstance(field.dataType, DecimalType) else col(field.name)
+        col(field.name).cast("double").alias(field.name)
+        if isinstance(field.dataType, DecimalType)
+        else col(field.name)
         for field in frame.schema.fields
     ]
     return frame.select(*columns).toPandas()
@@ -66,7 +68,9 @@ def write_audit(spark, rows: pd.DataFrame) -> None:
             f"expected {AUDIT_COLUMNS} (macros/create_audit_tables.sql)"
         )
     records = [
-        tuple(_plain(value, field.dataType.typeName()) for value, field in zip(row, schema.fields, strict=True))
+        tuple(
+            _plain(value, field.dataType.typeName()) for value, field in zip(row, schema.fields, strict=True)
+        )
         for row in rows[AUDIT_COLUMNS].itertuples(index=False, name=None)
     ]
     spark.createDataFrame(records, schema).write.insertInto("audit.share_checks")
