@@ -34,6 +34,8 @@ def spark_settings(folder: Path | None = None) -> dict[str, str]:
         "spark.sql.shuffle.partitions": "2",
         "spark.ui.enabled": "false",
         "spark.ui.showConsoleProgress": "false",
+        # results reach pandas as a few hundred rows: no pyarrow needed (nor installed)
+        "spark.sql.execution.arrow.pyspark.enabled": "false",
         # local mode talks to itself only: no network interface needed, none exposed
         "spark.driver.host": "127.0.0.1",
         "spark.driver.bindAddress": "127.0.0.1",
