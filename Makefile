@@ -9,7 +9,15 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 # the UI shows every run, and the landing sensor's cursor survives restarts.
 export DAGSTER_HOME ?= $(abspath $(dir $(or $(WAREHOUSE_PATH),data/warehouse.duckdb)))/dagster
 
-.PHONY: install run rebuild test test-fast lint dev docs report bench dbt-parse clean accept withdraw rules
+.PHONY: install install-spark run rebuild test test-fast lint dev docs report bench dbt-parse clean accept withdraw rules
+
+# `make run ENGINE=spark`: the same pipeline on Apache Spark, local mode (docs/spark.md). The
+# Spark extra (pyspark, dbt-spark) is installed for it and for `make test` only.
+ifdef ENGINE
+export TENDENSEN_ENGINE := $(ENGINE)
+endif
+SPARK_STAMP := $(VENV)/.installed-spark
+ENGINE_EXTRAS := $(if $(filter spark,$(ENGINE)),$(SPARK_STAMP))
 
 # Re-install only when the pinned dependencies change.
 $(STAMP): pyproject.toml
@@ -20,19 +28,25 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+$(SPARK_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[dev,spark]'
+	touch $@
+
+install-spark: $(SPARK_STAMP)
+
 $(DAGSTER_HOME)/dagster.yaml: orchestration/dagster.yaml
 	mkdir -p -m 700 $(DAGSTER_HOME)
 	cp orchestration/dagster.yaml $@
 
 # dagster-dbt reads target/manifest.json: re-parse only when the dbt project changed.
 DBT_SOURCES := dbt_project.yml profiles.yml $(shell find models seeds macros -type f 2>/dev/null)
-target/manifest.json: $(STAMP) $(DBT_SOURCES)
+target/manifest.json: $(STAMP) $(ENGINE_EXTRAS) $(DBT_SOURCES)
 	$(VENV)/bin/dbt parse --quiet --project-dir . --profiles-dir .
 
 dbt-parse: target/manifest.json
 
 ## Build and validate the warehouse end to end through Dagster.
-run: install dbt-parse $(DAGSTER_HOME)/dagster.yaml
+run: install $(ENGINE_EXTRAS) dbt-parse $(DAGSTER_HOME)/dagster.yaml
 	$(PY) -m orchestration.run
 
 ## A damaged warehouse: move it aside and build it again (landed exports and salt are kept).
@@ -53,7 +67,7 @@ withdraw: install
 
 ## Run the whole test suite (tests/conftest.py parses the dbt project first).
 ## The report test renders the page in Debian's Chromium, installed here if missing.
-test: install $(DAGSTER_HOME)/dagster.yaml
+test: install $(SPARK_STAMP) $(DAGSTER_HOME)/dagster.yaml
 	bash scripts/ensure_chromium.sh
 	$(PY) -m pytest
 

@@ -1,6 +1,7 @@
 """dbt seeds, models and tests as Dagster assets and asset checks."""
 
 import json
+import os
 import shutil
 import threading
 import time
@@ -22,8 +23,10 @@ from orchestration.settings import (
     data_dir,
     dbt_parse_state_path,
     dbt_run_results_path,
+    engine,
     landed_dir,
     salt_path,
+    spark_dir,
     warehouse_path,
 )
 
@@ -180,6 +183,13 @@ def tendensen_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource):
     # dbt unit tests check the SQL, not the data: they run in `make test`
     # (tests/test_dbt_unit_tests.py), not on every production build.
     warm_up_great_expectations()
+    if engine() == "spark":
+        # profiles.yml's `spark` target (TENDENSEN_ENGINE) keeps its tables and metastore here
+        from orchestration.spark.session import use_loopback
+
+        spark_dir().mkdir(parents=True, exist_ok=True)
+        os.environ["TENDENSEN_SPARK_DIR"] = str(spark_dir())
+        use_loopback()
     invocation = dbt.cli(
         ["build", "--vars", dbt_vars, "--exclude-resource-type", "unit_test"],
         context=context,

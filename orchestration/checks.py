@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 import dagster as dg
 from dagster import AssetCheckExecutionContext
 
-from orchestration.settings import data_dir, serving_path, warehouse_path
+from orchestration.settings import data_dir, engine, serving_path, warehouse_path
 from orchestration.validation.rules import RULES
 
 ANSWER_SHARES = dg.AssetKey(["marts", "answer_shares"])
@@ -38,7 +38,12 @@ def share_checks(context: AssetCheckExecutionContext):
     selected = {key.name for key in context.selected_asset_check_keys}
     rules = [rule for rule in RULES if rule.name in selected]
     docs_dir = data_dir() / "gx_docs"
-    rows = run_share_checks(warehouse_path(), run_id=context.run.run_id, docs_dir=docs_dir, rules=rules)
+    if engine() == "spark":  # the same rules and GX validation, aggregated by Spark (docs/spark.md)
+        from orchestration.spark.share_checks import run_share_checks as run_share_checks_on_spark
+
+        rows = run_share_checks_on_spark(run_id=context.run.run_id, docs_dir=docs_dir, rules=rules)
+    else:
+        rows = run_share_checks(warehouse_path(), run_id=context.run.run_id, docs_dir=docs_dir, rules=rules)
     context.log.info(f"Recorded {len(rows)} checked groups in audit.share_checks; data docs in {docs_dir}")
     status = record_validation(serving_path().parent, rows, context.run.run_id, datetime.now(timezone.utc))
     context.log.info(

@@ -4,7 +4,7 @@ import dagster as dg
 from dagster import AssetExecutionContext
 
 from orchestration.assets import tendensen_dbt_assets
-from orchestration.settings import parquet_dir, serving_path, warehouse_path
+from orchestration.settings import engine, parquet_dir, serving_path, spark_serving_dir, warehouse_path
 
 PUBLIC_MART_KEYS = [key for key in tendensen_dbt_assets.keys if key.path[0] == "marts"]
 
@@ -20,6 +20,8 @@ PUBLIC_MART_KEYS = [key for key in tendensen_dbt_assets.keys if key.path[0] == "
     ),
 )
 def serving_copy(context: AssetExecutionContext) -> dg.MaterializeResult:
+    if engine() == "spark":
+        return publish_on_spark(context)
     from orchestration.publish import publish
 
     published = publish(warehouse_path(), serving_path(), parquet_dir())
@@ -35,5 +37,24 @@ def serving_copy(context: AssetExecutionContext) -> dg.MaterializeResult:
             "landings_linked": published.landings_linked,
             # the serving copy started from the previous one (only changed landings' rows copied)
             "serving_updated": published.serving_updated,
+        }
+    )
+
+
+def publish_on_spark(context: AssetExecutionContext) -> dg.MaterializeResult:
+    """Spark's publish: versioned Parquet folders, one pointer, catalog tables over it."""
+    from orchestration.spark.publish import publish
+    from orchestration.spark.session import spark_session
+
+    with spark_session() as spark:
+        published = publish(spark, spark_serving_dir())
+    context.log.info(f"Published {published.version} as {published.root / 'current'}")
+    return dg.MaterializeResult(
+        metadata={
+            "engine": "spark",
+            "serving_path": dg.MetadataValue.path(str(published.root / "current")),
+            "version": dg.MetadataValue.path(str(published.version)),
+            "row_counts": dg.MetadataValue.json(published.row_counts),
+            "answer_shares_rows": published.row_counts.get("marts.answer_shares", 0),
         }
     )

@@ -21,8 +21,11 @@ from orchestration.settings import (
     data_dir,
     dbt_run_results_path,
     default_dagster_home,
+    engine,
     parquet_dir,
     serving_path,
+    spark_dir,
+    spark_serving_dir,
     warehouse_path,
 )
 from orchestration.summary import EXAMPLE_QUERY, dbt_test_results, format_counts, landing_summary
@@ -30,8 +33,9 @@ from orchestration.warehouse import table_row_counts
 from orchestration.writer_lock import WarehouseBusy, hold_writer_lock
 
 
-def print_checks_summary(path: Path, run_id: str) -> None:
-    """One screen: groups per rule, passed, failed, acknowledged, and the failing groups."""
+def print_checks_summary(path: Path, run_id: str, rows=None) -> None:
+    """One screen: groups per rule, passed, failed, acknowledged, and the failing groups
+    (`rows`: this run's checks when already read, as from Spark)."""
     from orchestration.validation.share_checks import (
         acknowledgement_hint,
         checks_of_run,
@@ -39,7 +43,7 @@ def print_checks_summary(path: Path, run_id: str) -> None:
         summary_table,
     )
 
-    rows = checks_of_run(path, run_id)
+    rows = checks_of_run(path, run_id) if rows is None else rows
     if rows.empty:
         print("Share checks: none recorded for this run (the checks did not run).")
         return
@@ -168,7 +172,8 @@ def build_and_report(path: Path) -> int:
     log = log_path()
     log.parent.mkdir(parents=True, exist_ok=True)
     log.write_text("", encoding="utf-8")  # this run's log only
-    print(f"Building the warehouse at {path} (full log: {log}) ...", flush=True)
+    where = f"on Spark ({spark_dir()})" if engine() == "spark" else f"at {path}"
+    print(f"Building the warehouse {where} (full log: {log}) ...", flush=True)
     with (
         dagster_instance() as instance,
         log.open("a", encoding="utf-8") as log_file,
@@ -183,22 +188,57 @@ def build_and_report(path: Path) -> int:
     )
 
     print("\n=== tendensen warehouse ===")
-    print(f"Warehouse (pipeline only): {path}")
+    print(f"Warehouse (pipeline only): {spark_dir() if engine() == 'spark' else path}")
     print_landing_summary(result)
     print("dbt tests (data and unit tests):")
     print(format_counts(dict(sorted(dbt_test_results(dbt_run_results_path()).items()))))
-    if path.exists():
+    if engine() == "spark":
+        print_spark_marts_and_checks(result.run_id)
+    elif path.exists():
         print("Rows per mart (schema marts):")
         print(format_counts(table_row_counts("marts", path)))
         print_checks_summary(path, result.run_id)
+    if engine() == "spark":
+        print_spark_serving_status(published)
+        return 0 if result.success else print_build_failure(result)
     print_serving_status(published)
     if not result.success:
-        failed = [event.step_key for event in result.all_events if event.is_step_failure]
-        print(f"\nThe build FAILED (failed steps: {', '.join(failed) or 'see the log above'}).")
-        print_failure_reasons(result)
-        return 1
+        return print_build_failure(result)
     print_how_to_query()
     return 0
+
+
+def print_build_failure(result) -> int:
+    failed = [event.step_key for event in result.all_events if event.is_step_failure]
+    print(f"\nThe build FAILED (failed steps: {', '.join(failed) or 'see the log above'}).")
+    print_failure_reasons(result)
+    return 1
+
+
+def print_spark_marts_and_checks(run_id: str) -> None:
+    """Rows per mart and this run's checks, read from the Spark warehouse in one session."""
+    from orchestration.spark.session import spark_session
+    from orchestration.spark.share_checks import checks_of_run, table_row_counts
+
+    if not (spark_dir() / "metastore_db").exists():
+        return
+    with spark_session() as spark:
+        counts = table_row_counts(spark, "marts")
+        rows = checks_of_run(spark, run_id)
+    print(f"Rows per mart (Spark warehouse {spark_dir()}, schema marts):")
+    print(format_counts(counts))
+    print_checks_summary(warehouse_path(), run_id, rows)
+
+
+def print_spark_serving_status(published: bool) -> None:
+    current = spark_serving_dir() / "current"
+    if published:
+        print(f"\nPublished the validated marts (Parquet, one folder per relation): {current}/")
+        print("  and in the Spark catalog as serving_marts.<mart>, serving_audit.<relation> (docs/spark.md)")
+    elif current.exists():
+        print(f"\nNOT published: the last good version stays current: {current.resolve()}")
+    else:
+        print("\nNOT published: nothing published on Spark yet.")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_WAREHOUSE = Path("data") / "warehouse.duckdb"
+ENGINES = ("duckdb", "spark")
 
 
 def warehouse_path() -> Path:
@@ -17,6 +18,22 @@ def warehouse_path() -> Path:
     """
     path = Path(os.environ.get("WAREHOUSE_PATH") or DEFAULT_WAREHOUSE)
     return path if path.is_absolute() else REPO_ROOT / path
+
+
+def engine() -> str:
+    """The engine the warehouse is built on: `TENDENSEN_ENGINE`, `duckdb` (default) or `spark`
+    (the dbt target of the same name in profiles.yml; docs/spark.md)."""
+    name = os.environ.get("TENDENSEN_ENGINE") or "duckdb"
+    if name not in ENGINES:
+        raise ValueError(f"TENDENSEN_ENGINE={name!r}: use one of {', '.join(ENGINES)}.")
+    return name
+
+
+def spark_dir() -> Path:
+    """The Spark warehouse (tables) and its metastore: `spark/` beside WAREHOUSE_PATH (whose
+    DuckDB file the Spark engine leaves alone). The pipeline passes it to dbt as
+    `TENDENSEN_SPARK_DIR` (profiles.yml); by hand dbt defaults to data/spark, the same."""
+    return data_dir() / "spark"
 
 
 def data_dir() -> Path:
@@ -48,6 +65,11 @@ def full_build_record_path() -> Path:
 def serving_path() -> Path:
     """The validated copy BI tools read (write-audit-publish); never opened read-write by readers."""
     return data_dir() / "serving" / "tendensen.duckdb"
+
+
+def spark_serving_dir() -> Path:
+    """What the Spark engine publishes: versioned Parquet folders and the `current` pointer."""
+    return data_dir() / "serving" / "spark"
 
 
 def parquet_dir() -> Path:

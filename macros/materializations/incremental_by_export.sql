@@ -81,3 +81,65 @@
         {%- do alter_relation_add_remove_columns(relation, added, none) -%}
     {%- endif -%}
 {% endmacro %}
+
+
+{#- The same contract on Spark, whose Parquet tables have no DELETE: the table is partitioned
+    by edition x audience (one landed export each), so an export's rows are a folder.
+    - a first build, or `--full-refresh`, creates the partitioned table (Spark puts the
+      partition columns last; the columns are the model's);
+    - later: the partitions holding a landing no longer landed (replaced, withdrawn, re-keyed)
+      are dropped, then the new exports' rows are written with `insert overwrite` of their
+      partitions only (dynamic partition overwrite: the untouched editions are not rewritten).
+    Spark has no multi-statement transaction: a run killed between the two steps leaves the
+    dropped exports missing until the next build inserts them again (new_export_ids() lists
+    them as new). -#}
+{% materialization incremental_by_export, adapter='spark' %}
+    {%- set target_relation = this.incorporate(type='table') -%}
+    {%- set existing_relation = load_cached_relation(this) -%}
+    {%- set rebuild = existing_relation is none or existing_relation.type != 'table' or should_full_refresh() -%}
+    {%- set partition_columns = ['edition_id', 'audience'] -%}
+
+    {{ run_hooks(pre_hooks) }}
+
+    {%- if rebuild %}
+        {%- if existing_relation is not none %}
+            {%- do adapter.drop_relation(existing_relation) -%}
+        {%- endif %}
+        {%- call statement('main') -%}
+            create table {{ target_relation }}
+            using parquet
+            partitioned by ({{ partition_columns | join(', ') }})
+            as {{ sql }}
+        {%- endcall -%}
+    {%- else %}
+        {%- do add_new_columns_of(sql, target_relation) -%}
+        {%- set stale_query -%}
+            select distinct edition_id, audience from {{ target_relation }}
+            where landing_id not in (select landing_id from {{ ref('stg_responses__landings') }})
+        {%- endset -%}
+        {%- for row in run_query(stale_query) -%}
+            {%- call statement('drop_stale_partition') -%}
+                alter table {{ target_relation }} drop if exists
+                partition (edition_id = {{ sql_literal(row[0]) }}, audience = {{ sql_literal(row[1]) }})
+            {%- endcall -%}
+        {%- endfor -%}
+        {%- set new_ids = new_export_ids() -%}
+        {%- set table_columns = adapter.get_columns_in_relation(target_relation) | map(attribute='name') | list -%}
+        {%- call statement('main') -%}
+            {%- if new_ids %}
+            insert overwrite table {{ target_relation }}
+            partition ({{ partition_columns | join(', ') }})
+            select {{ table_columns | reject('in', partition_columns) | join(', ') }}, {{ partition_columns | join(', ') }}
+            from (
+                {{ sql }}
+            ) as new_exports
+            {%- else %}
+            select 'every landed export is already in {{ target_relation }}' as nothing_to_insert
+            {%- endif %}
+        {%- endcall -%}
+    {%- endif %}
+
+    {{ run_hooks(post_hooks) }}
+    {%- do persist_docs(target_relation, model) -%}
+    {{ return({'relations': [target_relation]}) }}
+{% endmaterialization %}

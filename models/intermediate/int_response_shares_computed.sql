@@ -75,14 +75,15 @@ select
     'responses'                                                 as source,
     case
         when grid.n_base >= {{ var('min_respondents_per_share', 10) }}
-            then 100.0 * coalesce(counts.n_chosen, 0) / grid.n_base
+            -- a double from the start: Spark would compute in decimals (DuckDB's values unchanged)
+            then 100.0 * cast(coalesce(counts.n_chosen, 0) as double) / grid.n_base
     end                                                         as pct,
     cast(grid.n_base as integer)                                as n_base,
     false                                                       as is_partial,
     exports.is_synthetic,
     exports.source_document_id,
     cast(null as integer)                                       as source_figure,
-    cast(null as varchar)                                       as source_locator
+    cast(null as {{ dbt.type_string() }})                       as source_locator
 from grid
 inner join exports
     on exports.edition_id = grid.edition_id and exports.audience = grid.audience

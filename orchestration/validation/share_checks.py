@@ -188,18 +188,26 @@ def run_share_checks(
 ) -> pd.DataFrame:
     """Read, validate with GX, acknowledge and record; returns this run's audit rows with
     each published group's locator and item id (`with_locators`)."""
+    groups, acknowledgements = read_groups(path, rules)
+    rows = check_groups(groups, acknowledgements, run_id, docs_dir)
+    write_audit(path, rows)
+    return with_locators(rows, read_locators(path))
+
+
+def check_groups(
+    groups: dict[str, pd.DataFrame], acknowledgements: pd.DataFrame, run_id: str, docs_dir: Path | None
+) -> pd.DataFrame:
+    """Validate the rules' group rows with GX and acknowledge: this run's audit rows (whatever
+    engine the groups were read from: DuckDB here, Spark in orchestration/spark/share_checks.py)."""
     from orchestration.validation.gx_runner import validate_groups
 
-    groups, acknowledgements = read_groups(path, rules)
     validated = validate_groups(groups, docs_dir=docs_dir, run_name=run_id)
     checked = pd.concat(
         [frame for frame in validated.values() if not frame.empty] or [_empty_checked()],
         ignore_index=True,
     )
     checked = apply_acknowledgements(checked, acknowledgements)
-    rows = audit_rows(checked, run_id, datetime.now(timezone.utc).replace(tzinfo=None))
-    write_audit(path, rows)
-    return with_locators(rows, read_locators(path))
+    return audit_rows(checked, run_id, datetime.now(timezone.utc).replace(tzinfo=None))
 
 
 def _empty_checked() -> pd.DataFrame:

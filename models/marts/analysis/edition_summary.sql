@@ -85,7 +85,7 @@ document_sources as (
 -- The latest run is the one that checked last; a run writes all its rows at one time.
 latest_run as (
     select
-        arg_max(run_id, checked_at)     as run_id,
+        max_by(run_id, checked_at)      as run_id,
         max(checked_at)                 as checked_at
     from share_checks
     having count(*) > 0

@@ -40,10 +40,10 @@ per_edition as (
         bool_or(shares.source = 'published' and shares.source_figure is null)
                                                         as has_prose_shares,
         bool_or(shares.is_synthetic)                    as is_synthetic,
-        list(distinct shares.source_figure) filter (where shares.source_figure is not null)
-                                                        as figures,
-        list(distinct documents.source_report) filter (where documents.source_report is not null)
-                                                        as reports
+        {{ sorted_distinct_list('shares.source_figure', ', ') }}
+                                                        as source_figures,
+        {{ sorted_distinct_list('documents.source_report', '; ') }}
+                                                        as source_report
     from shares
     inner join options
         on shares.option_key = options.option_key
@@ -75,10 +75,8 @@ select
     per_edition.has_partial_shares,
     per_edition.has_prose_shares,
     per_edition.is_synthetic,
-    nullif(array_to_string(list_sort(per_edition.figures), ', '), '')
-                                                        as source_figures,
-    nullif(array_to_string(list_sort(per_edition.reports), '; '), '')
-                                                        as source_report
+    per_edition.source_figures,
+    per_edition.source_report
 from per_edition
 inner join editions
     on per_edition.edition_id = editions.edition_id

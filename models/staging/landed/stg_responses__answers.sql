@@ -3,10 +3,10 @@
 -- depends_on: {{ source('landed', 'exports') }}
 
 with source as (
-    select * from {{ landed_parquet('answers',
-        'null::varchar as respondent_key, null::varchar as edition_id, null::varchar as audience,
-         null::varchar as question_id, null::varchar as item_id, null::varchar as option_id,
-         null::boolean as is_synthetic, null::varchar as export_id, null::varchar as landing_id') }}
+    select * from {{ landed_parquet('answers', [
+        ['respondent_key', 'string'], ['edition_id', 'string'], ['audience', 'string'],
+        ['question_id', 'string'], ['item_id', 'string'], ['option_id', 'string'],
+        ['is_synthetic', 'boolean'], ['export_id', 'string'], ['landing_id', 'string']]) }}
 )
 
 select

@@ -2,15 +2,15 @@
 -- depends_on: {{ source('landed', 'exports') }}
 
 with source as (
-    select * from {{ landed_parquet('quarantine',
-        'null::varchar as export_id, null::varchar as export_file, null::integer as row_number,
-         null::integer as column_number, null::varchar as column_name, null::varchar as redacted_value,
-         null::varchar as reason, null::varchar as landing_id') }}
+    select * from {{ landed_parquet('quarantine', [
+        ['export_id', 'string'], ['export_file', 'string'], ['row_number', 'integer'],
+        ['column_number', 'integer'], ['column_name', 'string'], ['redacted_value', 'string'],
+        ['reason', 'string'], ['landing_id', 'string']]) }}
 )
 
 select
-    regexp_extract(filename, '([0-9]{4}(-[0-9]{2})?)__([a-z0-9_]+)\.parquet$', 1)   as edition_id,
-    regexp_extract(filename, '([0-9]{4}(-[0-9]{2})?)__([a-z0-9_]+)\.parquet$', 3)   as audience,
+    regexp_extract(filename, '([0-9]{4}(-[0-9]{2})?)__([a-z0-9_]+)[.]parquet$', 1)   as edition_id,
+    regexp_extract(filename, '([0-9]{4}(-[0-9]{2})?)__([a-z0-9_]+)[.]parquet$', 3)   as audience,
     export_id,
     export_file,
     row_number,

@@ -1,9 +1,9 @@
 -- depends_on: {{ source('landed', 'exports') }}
 
 with source as (
-    select * from {{ landed_parquet('respondents',
-        'null::varchar as respondent_key, null::varchar as edition_id, null::varchar as audience,
-         null::varchar as language, null::boolean as is_synthetic, null::varchar as export_id, null::varchar as landing_id') }}
+    select * from {{ landed_parquet('respondents', [
+        ['respondent_key', 'string'], ['edition_id', 'string'], ['audience', 'string'],
+        ['language', 'string'], ['is_synthetic', 'boolean'], ['export_id', 'string'], ['landing_id', 'string']]) }}
 )
 
 select
