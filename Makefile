@@ -56,13 +56,13 @@ rebuild: install dbt-parse $(DAGSTER_HOME)/dagster.yaml
 ## (docs/landing.md, "Held exports").
 accept: install
 	@test -n "$(EXPORT)" || { echo "usage: make accept EXPORT=data/landing/<file>.csv"; exit 2; }
-	$(PY) -m orchestration.landing accept $(EXPORT)
+	$(PY) -m tendensen.landing accept $(EXPORT)
 	$(MAKE) run
 
 ## Withdraw the landed export of an edition x audience, then rebuild: make withdraw EXPORT=2027_business
 withdraw: install
 	@test -n "$(EXPORT)" || { echo "usage: make withdraw EXPORT=<edition_id>_<audience>"; exit 2; }
-	$(PY) -m orchestration.landing withdraw $(EXPORT)
+	$(PY) -m tendensen.landing withdraw $(EXPORT)
 	$(MAKE) run
 
 ## Run the whole test suite (tests/conftest.py parses the dbt project first).
@@ -90,13 +90,13 @@ lint: install
 	$(VENV)/bin/ruff format --check --output-format concise .
 
 ## The GX suites (expectations/*.json) and the rules table of docs/validation.md, written from
-## the rule registry orchestration/validation/rules.py (docs/validation.md, "Adding a rule").
+## the rule registry tendensen/validation/rules.py (docs/validation.md, "Adding a rule").
 rules: install
-	$(PY) -m orchestration.validation.rule_files
+	$(PY) -m tendensen.validation.rule_files
 
 ## Static HTML report of every question (charts + validation findings), from the serving copy.
 report: install
-	$(PY) -m orchestration.report
+	$(PY) -m tendensen.report
 
 ## Benchmarks (not part of `make test`): pipeline vs a raw DuckDB baseline, 1k..1M respondents.
 ## About 30 minutes; writes bench/RESULTS.md and bench/growth.png.

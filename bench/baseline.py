@@ -20,7 +20,7 @@ REPO = Path(__file__).resolve().parent.parent
 SCRIPT = Path(__file__).with_name("baseline.sql")
 NAME = re.compile(r"^(\d{4}(?:-\d{2})?)_([a-z]+)")
 MIN_BASE = 10  # dbt var min_respondents_per_share
-MAX_QUARANTINED_SHARE = 0.05  # orchestration/landing/land.py: more and the export is refused
+MAX_QUARANTINED_SHARE = 0.05  # tendensen/landing/land.py: more and the export is refused
 ID_OK = "#id_ok"  # counted pseudo-column: 1 when the Respondent ID is present and numeric, else 0
 
 

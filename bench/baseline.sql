@@ -25,7 +25,7 @@
 --  * Options offered but chosen by nobody appear as 0 (offered = published for the same
 --    edition and question, plus chosen), and pct is NULL where n_base < 10 (suppression,
 --    var min_respondents_per_share).
---  * The landing quarantines whole respondent rows (orchestration/landing/body.py): a cell
+--  * The landing quarantines whole respondent rows (tendensen/landing/body.py): a cell
 --    that is not an option label, more ticks than max_choices, a missing/non-numeric or a
 --    duplicate Respondent ID. A quarantined row drops out of every base. The one statement
 --    detects the first three from its groups (an unknown label is a group no label maps to,
@@ -41,7 +41,7 @@
 --  * no respondent keys (sha256 of salt, edition, audience and ID), no respondent-grain
 --    tables, no serving copy: the pipeline's marts need them, the shares do not.
 -- Not modelled (the bench never has them; the baseline fails loudly or they cannot occur):
--- withdrawn respondents (orchestration/landing/withdraw.py), labels that only match after
+-- withdrawn respondents (tendensen/landing/withdraw.py), labels that only match after
 -- the landing's normalisation beyond lower/trim, truncated lines, two exports of one edition
 -- and audience (refused).
 --

@@ -43,7 +43,7 @@ def stage_seconds(instance, run_id: str) -> dict[str, float]:
 
 def dbt_node_seconds(run_results: Path, at_least: float = 0.5) -> dict[str, float]:
     """Seconds per dbt node (models, tests, seeds) that took `at_least`, from the build's
-    run_results.json (orchestration.settings.dbt_run_results_path), slowest first."""
+    run_results.json (tendensen.settings.dbt_run_results_path), slowest first."""
     if not run_results.exists():
         return {}
     results = json.loads(run_results.read_text(encoding="utf-8"))["results"]
@@ -58,7 +58,7 @@ def main(warehouse_dir: Path, exports: Path, job_name: str = "build_warehouse") 
     import dagster as dg
 
     from orchestration.definitions import defs  # imported after WAREHOUSE_PATH is set
-    from orchestration.settings import dbt_run_results_path
+    from tendensen.settings import dbt_run_results_path
 
     instance = dg.DagsterInstance.ephemeral()
     # Every check runs as in production, computed_matches_published included: the bench's

@@ -6,7 +6,7 @@ Builds a warehouse of 10 generated editions (not timed), keeps it aside, then, `
 times, puts it back and adds one edition the way the landing sensor does
 (`add_landed_exports`), and prints the seconds of the publish stage (from Dagster's step
 events) and of the whole run, with their medians. A small sibling of `make bench`'s
-incremental case (bench/run.py), for measuring a change to orchestration/publish.py
+incremental case (bench/run.py), for measuring a change to tendensen/serving/publish.py
 without the 30-minute bench.
 """
 

@@ -57,7 +57,7 @@ def generate(exports: Path, editions: list[str], respondents: int) -> None:
                 [
                     sys.executable,
                     "-m",
-                    "orchestration.landing.generate",
+                    "tendensen.landing.generate",
                     "export",
                     "--edition",
                     edition,

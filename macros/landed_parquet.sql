@@ -49,7 +49,7 @@
 {% endmacro %}
 
 {#- A SQL string literal of any text (a path with a quote, `o'brien dir`): the Jinja twin of
-    orchestration.warehouse.literal. -#}
+    tendensen.warehouse.literal. -#}
 {% macro sql_literal(value) -%}
     {{- return(adapter.dispatch('sql_literal')(value)) -}}
 {%- endmacro %}

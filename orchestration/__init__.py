@@ -1,7 +1,6 @@
-"""Dagster orchestration of the tendensen warehouse (dbt assets, GX checks, jobs)."""
+"""Dagster orchestration of the tendensen warehouse: the wiring (definitions, defs/ by area, run CLI).
 
-from orchestration.faults import private_umask
-from orchestration.gc_tuning import tune_for_batch
+The domain lives in the `tendensen` package; importing it tunes the collector and the umask.
+"""
 
-tune_for_batch()
-private_umask()  # respondent data and run logs: owner only (TENDENSEN_UMASK to change)
+import tendensen  # noqa: F401  (its import tunes the collector and the umask)

@@ -9,7 +9,7 @@ the previous one, and DuckDB allows one writer), so nothing is lost. Correct for
 and publish: blocking checks and step skipping are the same as in `make run`, which always
 ran in-process (`execute_in_process`).
 
-The whole run holds the warehouse's writer lock (orchestration/writer_lock.py), from before
+The whole run holds the warehouse's writer lock (tendensen/writer_lock.py), from before
 the landing until after the publish: another writer (a `make run`, a `dagster job execute`,
 a `dbt` by hand) waits for it or is told plainly who is writing, instead of meeting DuckDB's
 lock error half-way through the checks.
@@ -21,7 +21,7 @@ from collections.abc import Iterator
 
 import dagster as dg
 
-from orchestration.writer_lock import WarehouseBusy, hold_writer_lock
+from tendensen.writer_lock import WarehouseBusy, hold_writer_lock
 
 _fsync_skipped = False
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import sys
 
-from orchestration.faults import set_aside
-from orchestration.settings import warehouse_path
+from tendensen.faults import set_aside
+from tendensen.settings import warehouse_path
 
 
 def main() -> int:
     from orchestration import run
-    from orchestration.writer_lock import WarehouseBusy, hold_writer_lock
+    from tendensen.writer_lock import WarehouseBusy, hold_writer_lock
 
     path = warehouse_path()
     try:

@@ -2,7 +2,7 @@
 
 Runs the `build_warehouse` job in-process, in the Dagster instance `make dev` reads
 (`$DAGSTER_HOME`, by default `dagster/` beside the warehouse: data/dagster/): its runs are in the UI's run history. It is the
-warehouse's one writer while it runs (orchestration/writer_lock.py): started while another
+warehouse's one writer while it runs (tendensen/writer_lock.py): started while another
 build writes, it waits for it, saying so, or stops with a sentence naming that build.
 """
 
@@ -15,8 +15,8 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from orchestration.faults import warehouse_damage
-from orchestration.settings import (
+from tendensen.faults import warehouse_damage
+from tendensen.settings import (
     REPO_ROOT,
     data_dir,
     dbt_run_results_path,
@@ -28,15 +28,15 @@ from orchestration.settings import (
     spark_serving_dir,
     warehouse_path,
 )
-from orchestration.summary import EXAMPLE_QUERY, dbt_test_results, format_counts, landing_summary
-from orchestration.warehouse import table_row_counts
-from orchestration.writer_lock import WarehouseBusy, hold_writer_lock
+from tendensen.summary import EXAMPLE_QUERY, dbt_test_results, format_counts, landing_summary
+from tendensen.warehouse import table_row_counts
+from tendensen.writer_lock import WarehouseBusy, hold_writer_lock
 
 
 def print_checks_summary(path: Path, run_id: str, rows=None) -> None:
     """One screen: groups per rule, passed, failed, acknowledged, and the failing groups
     (`rows`: this run's checks when already read, as from Spark)."""
-    from orchestration.validation.share_checks import (
+    from tendensen.validation.share_checks import (
         acknowledgement_hint,
         checks_of_run,
         describe_group,
@@ -69,7 +69,7 @@ def print_checks_summary(path: Path, run_id: str, rows=None) -> None:
 
 def print_validation_status() -> None:
     """Where BI users see the latest validation, blocked publish included."""
-    from orchestration.validation.status import STATUS_CSV, STATUS_JSON, read_status
+    from tendensen.validation.status import STATUS_CSV, STATUS_JSON, read_status
 
     folder = serving_path().parent
     status = read_status(folder)
@@ -96,8 +96,8 @@ def print_failure_reasons(result) -> None:
 
 def print_landing_summary(result) -> None:
     """Files landed, unchanged, held, rejected and rows quarantined, with the reasons: from the
-    landing asset's metadata (orchestration/landing_assets.py)."""
-    from orchestration.landing_assets import LANDED
+    landing asset's metadata (orchestration/defs/landing/assets.py)."""
+    from orchestration.defs.landing.assets import LANDED
 
     for event in result.all_events:
         if event.is_step_materialization and event.asset_key == LANDED:
@@ -162,11 +162,11 @@ def main() -> int:
 
 def build_and_report(path: Path) -> int:
     from orchestration.definitions import defs
-    from orchestration.jobs import SERVING
+    from orchestration.defs.jobs import SERVING
     from orchestration.run_log import DbtProgress, log_path, run_config
 
     damage = warehouse_damage(path)
-    if damage:  # a sentence and the command, not dbt's traceback (orchestration/faults.py)
+    if damage:  # a sentence and the command, not dbt's traceback (tendensen/faults.py)
         print(damage)
         return 1
     log = log_path()
@@ -217,8 +217,8 @@ def print_build_failure(result) -> int:
 
 def print_spark_marts_and_checks(run_id: str) -> None:
     """Rows per mart and this run's checks, read from the Spark warehouse in one session."""
-    from orchestration.spark.session import spark_session
-    from orchestration.spark.share_checks import checks_of_run, table_row_counts
+    from tendensen.spark.session import spark_session
+    from tendensen.spark.share_checks import checks_of_run, table_row_counts
 
     if not (spark_dir() / "metastore_db").exists():
         return

@@ -20,7 +20,7 @@ from typing import TextIO
 
 import dagster as dg
 
-from orchestration.settings import data_dir
+from tendensen.settings import data_dir
 
 # The steps of the jobs, as a person names them.
 STAGES = {

@@ -35,7 +35,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SEEDS = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, os.pardir, "seeds")
 
 # Question types whose shares are given per item (a matrix row, a mean-score item): they carry an
-# item_id, the others must not. Not the landing's MATRIX_TYPES (orchestration/landing/codebook.py:
+# item_id, the others must not. Not the landing's MATRIX_TYPES (tendensen/landing/codebook.py:
 # the matrices whose export answers are option labels): mean scores have items but no options.
 ITEMISED_TYPES = {"agreement_matrix", "scale_matrix", "mean_score"}
 

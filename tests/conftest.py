@@ -35,7 +35,7 @@ import pytest
 
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-# The respondent salt lives in the home folder by default (orchestration.settings.salt_path):
+# The respondent salt lives in the home folder by default (tendensen.settings.salt_path):
 # tests never touch it; every pipeline of the session (and its subprocesses) uses this one.
 os.environ["TENDENSEN_SALT_FILE"] = str(
     Path(tempfile.mkdtemp(prefix="tendensen-test-salt-")) / "respondent_salt"
@@ -164,7 +164,7 @@ def dbt_manifest_is_current(root: Path) -> bool:
     """target/manifest.json is newer than every file and folder of the dbt project (a deleted
     model changes its folder's time) and than the installed packages (`make install`'s stamp,
     or the interpreter's folder). As make decides for `make run`'s `dbt parse`."""
-    from orchestration.dbt_project_state import DBT_PROJECT_FILES
+    from tendensen.dbt.project_state import DBT_PROJECT_FILES
 
     manifest = root / "target" / "manifest.json"
     if not manifest.exists():
@@ -181,7 +181,7 @@ def pytest_sessionstart(session):
     manifest older than the seeds or models fails the build with a KeyError. Skipped when the
     manifest is newer than the project (a few seconds per session); the fast loop runs no dbt
     and never parses."""
-    from orchestration.settings import REPO_ROOT
+    from tendensen.settings import REPO_ROOT
 
     if fast_loop(session.config):
         refuse_pipeline_commands()
@@ -203,7 +203,7 @@ class Build:
     result: object  # dagster ExecuteInProcessResult
 
     def rows(self, sql: str, params: list | None = None) -> list[tuple]:
-        from orchestration.warehouse import connect
+        from tendensen.warehouse import connect
 
         with connect(self.path) as con:
             return con.execute(sql, params or []).fetchall()
@@ -242,9 +242,9 @@ def built_warehouse(tmp_path_factory) -> Build:
 
 
 def copy_dbt_project(folder: Path) -> Path:
-    """The dbt project's files (orchestration.dbt_project_state.DBT_PROJECT_FILES) copied into `folder`."""
-    from orchestration.dbt_project_state import DBT_PROJECT_FILES
-    from orchestration.settings import REPO_ROOT
+    """The dbt project's files (tendensen.dbt.project_state.DBT_PROJECT_FILES) copied into `folder`."""
+    from tendensen.dbt.project_state import DBT_PROJECT_FILES
+    from tendensen.settings import REPO_ROOT
 
     for name in DBT_PROJECT_FILES:
         source, target = REPO_ROOT / name, folder / name

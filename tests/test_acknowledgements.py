@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from orchestration.validation.share_checks import apply_acknowledgements
+from tendensen.validation.share_checks import apply_acknowledgements
 
 
 def group(
@@ -95,7 +95,7 @@ def test_acknowledgement_date_reads_as_a_date():
 
 
 def test_failure_names_the_acknowledgement_file_and_the_row_to_add():
-    from orchestration.validation.share_checks import ACKNOWLEDGEMENTS_FILE, acknowledgement_hint
+    from tendensen.validation.share_checks import ACKNOWLEDGEMENTS_FILE, acknowledgement_hint
 
     failure = pd.Series(
         {
@@ -114,7 +114,7 @@ def test_failure_names_the_acknowledgement_file_and_the_row_to_add():
 
 
 def test_acknowledgement_row_of_a_plain_question_has_an_empty_item():
-    from orchestration.validation.share_checks import acknowledgement_row
+    from tendensen.validation.share_checks import acknowledgement_row
 
     row = acknowledgement_row(pd.Series({**group("tech", False), "item_id": None}), today="2026-11-29")
     assert row.startswith("subtotal_equals_parts,2021,aanbieders,tech,,")
@@ -122,7 +122,7 @@ def test_acknowledgement_row_of_a_plain_question_has_an_empty_item():
 
 def test_computed_shares_get_no_acknowledgement_hint():
     """A computed share is acknowledged only through its published group: no row to add."""
-    from orchestration.validation.share_checks import acknowledgement_hint
+    from tendensen.validation.share_checks import acknowledgement_hint
 
     computed = pd.Series(
         {**group("tech", False, rule="computed_matches_published"), "source_locator": "Figuur 7"}

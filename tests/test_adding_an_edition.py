@@ -207,12 +207,12 @@ def check_seeds(project: Path) -> subprocess.CompletedProcess:
 
 
 def validate(data: Path, run_id: str):
-    """What the pipeline's blocking asset checks do (orchestration/checks.py): validate, record
+    """What the pipeline's blocking asset checks do (orchestration/defs/validation/checks.py): validate, record
     the audit rows and write the status beside the serving copy."""
     from datetime import datetime, timezone
 
-    from orchestration.validation.share_checks import run_share_checks, unacknowledged_failures
-    from orchestration.validation.status import record_validation
+    from tendensen.validation.share_checks import run_share_checks, unacknowledged_failures
+    from tendensen.validation.status import record_validation
 
     rows = run_share_checks(data / "warehouse.duckdb", run_id=run_id)
     status = record_validation(data / "serving", rows, run_id, datetime.now(timezone.utc))
@@ -267,7 +267,7 @@ def test_the_seed_checks_and_the_dbt_build_pass(edition_2099):
 
 
 def test_the_bad_sum_of_the_text_distribution_blocks_the_publish(edition_2099, built_warehouse):
-    from orchestration.validation.share_checks import acknowledgement_hint, describe_group
+    from tendensen.validation.share_checks import acknowledgement_hint, describe_group
 
     rows, failures, status = edition_2099["first"]
     (failure,) = list(failures.itertuples())

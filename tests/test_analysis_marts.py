@@ -17,8 +17,8 @@ import jinja2
 import pytest
 
 from conftest import PINNED_EDITIONS, REPORT_2021
-from orchestration.settings import REPO_ROOT
-from orchestration.warehouse import connect
+from tendensen.settings import REPO_ROOT
+from tendensen.warehouse import connect
 
 MACROS = REPO_ROOT / "macros" / "analysis"
 STATISTICS_MACROS = ["normal_distribution.sql", "two_proportion_z_test.sql", "edition_order_key.sql"]

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from conftest import pinned_editions
-from orchestration.settings import REPO_ROOT
-from orchestration.warehouse import connect
+from tendensen.settings import REPO_ROOT
+from tendensen.warehouse import connect
 
 QUERIES_MD = REPO_ROOT / "docs" / "queries.md"
 

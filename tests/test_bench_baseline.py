@@ -16,13 +16,13 @@ def test_baseline_shares_equal_the_pipelines(built_warehouse, tmp_path):
 
 
 def test_a_row_the_landing_quarantines_drops_out_of_the_baseline(tmp_path):
-    """An unknown label quarantines its whole row (orchestration/landing/body.py): the baseline
+    """An unknown label quarantines its whole row (tendensen/landing/body.py): the baseline
     counts that export again without the row, so it leaves every base it was in."""
     import csv
 
     import duckdb
 
-    from orchestration.landing.generate import generate_export
+    from tendensen.landing.generate import generate_export
 
     clean = generate_export(
         tmp_path / "clean" / "2021_business_x.csv", "2021", "business", 40, seed=1, exact=True, skip_share=0

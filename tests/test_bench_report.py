@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from bench.report import table
-from orchestration.settings import REPO_ROOT
+from tendensen.settings import REPO_ROOT
 
 
 def test_results_table_rows_have_as_many_cells_as_the_header():

@@ -8,7 +8,7 @@ import subprocess
 import duckdb
 import pytest
 
-from orchestration.settings import REPO_ROOT
+from tendensen.settings import REPO_ROOT
 
 CONTRACT = REPO_ROOT / "docs" / "contract.md"
 DUCKDB_TYPES = {

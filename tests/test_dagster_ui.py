@@ -28,8 +28,8 @@ from bench.dagster_ui import (
     wait_for_run,
     wait_until_serving,
 )
-from orchestration.settings import REPO_ROOT
-from orchestration.writer_lock import current_holder
+from tendensen.settings import REPO_ROOT
+from tendensen.writer_lock import current_holder
 
 ASSETS_QUERY = """
 { assetNodes { assetKey { path } groupName assetChecksOrError { ... on AssetChecks { checks { name } } } } }

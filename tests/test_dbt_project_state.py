@@ -1,5 +1,5 @@
 """Which job the landing sensor starts: only what new data feeds, unless the dbt project
-changed since the warehouse's last full build (orchestration/dbt_project_state.py)."""
+changed since the warehouse's last full build (tendensen/dbt/project_state.py)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,13 @@ import shutil
 
 import pytest
 
-from orchestration.dbt_project_state import (
+from tendensen.dbt.project_state import (
     dbt_project_fingerprint,
     last_full_build_fingerprint,
     record_full_build,
 )
-from orchestration.sensors import export_state
-from orchestration.settings import REPO_ROOT
+from orchestration.defs.landing.sensors import export_state
+from tendensen.settings import REPO_ROOT
 from tests.conftest import copy_dbt_project
 
 
@@ -52,7 +52,7 @@ def test_a_full_build_is_remembered_beside_the_warehouse(tmp_path, monkeypatch):
 
 
 def test_the_sensor_starts_the_partial_job_only_on_an_unchanged_project(tmp_path, monkeypatch):
-    from orchestration.sensors import job_for_new_exports
+    from orchestration.defs.landing.sensors import job_for_new_exports
 
     monkeypatch.setenv("WAREHOUSE_PATH", str(tmp_path / "warehouse.duckdb"))
     assert job_for_new_exports().name == "build_warehouse"  # never fully built
@@ -87,7 +87,7 @@ def test_the_partial_job_refuses_a_changed_project(built_warehouse, tmp_path, mo
 def test_the_sensor_requests_the_job_that_fits(tmp_path, monkeypatch):
     import dagster as dg
 
-    from orchestration.sensors import landing_sensor
+    from orchestration.defs.landing.sensors import landing_sensor
 
     monkeypatch.setenv("WAREHOUSE_PATH", str(tmp_path / "warehouse.duckdb"))
     (tmp_path / "landing").mkdir()

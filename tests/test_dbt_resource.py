@@ -7,8 +7,8 @@ from importlib.metadata import version as installed_version
 
 from dagster_dbt import DbtCliResource
 
-from orchestration.dbt_resource import TendensenDbtCliResource
-from orchestration.project import tendensen_project
+from orchestration.defs.dbt.resource import TendensenDbtCliResource
+from orchestration.defs.dbt.project import tendensen_project
 
 
 def test_the_overridden_hooks_still_exist_in_dagster_dbt():
@@ -51,7 +51,7 @@ def test_tendensen_dbt_is_dbt_with_the_collector_tuned(tmp_path):
     done = subprocess.run([executable, "--version"], capture_output=True, text=True, check=True)
     assert f"installed: {installed_version('dbt-core')}" in done.stdout
     probe = (
-        "import gc, orchestration.dbt_cli; from orchestration.gc_tuning import "
+        "import gc, tendensen.dbt.cli; from tendensen.gc_tuning import "
         "ALLOCATIONS_BEFORE_COLLECTING as n; assert gc.get_threshold()[0] == n"
     )
     subprocess.run([sys.executable, "-c", probe], check=True)
@@ -61,7 +61,7 @@ def test_old_failed_build_folders_are_pruned_recent_ones_kept(tmp_path):
     import os
     import time
 
-    from orchestration.assets import FAILED_BUILDS_KEPT, prune_failed_build_folders
+    from orchestration.defs.dbt.assets import FAILED_BUILDS_KEPT, prune_failed_build_folders
 
     now = time.time()
     for number in range(FAILED_BUILDS_KEPT + 3):  # build-0 newest ... build-7 oldest, all old
@@ -76,7 +76,7 @@ def test_old_failed_build_folders_are_pruned_recent_ones_kept(tmp_path):
 
 
 def test_build_folders_younger_than_an_hour_are_never_pruned(tmp_path):
-    from orchestration.assets import FAILED_BUILDS_KEPT, prune_failed_build_folders
+    from orchestration.defs.dbt.assets import FAILED_BUILDS_KEPT, prune_failed_build_folders
 
     for number in range(FAILED_BUILDS_KEPT + 3):
         (tmp_path / f"build-{number}").mkdir()

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from orchestration.settings import REPO_ROOT
+from tendensen.settings import REPO_ROOT
 
 
 def test_every_dbt_unit_test_passes(built_warehouse, tmp_path):

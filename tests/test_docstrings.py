@@ -1,4 +1,4 @@
-"""No docstring of orchestration/ quotes a measured duration: such numbers go stale unseen.
+"""No docstring of tendensen/ or orchestration/ quotes a measured duration: such numbers go stale unseen.
 Measurements belong in bench/RESULTS.md (its hand-written section, "Timings once quoted in the
 code"); a docstring may still state a setting ("default 600 s") or an example of output."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 import ast
 import re
 
-from orchestration.settings import REPO_ROOT
+from tendensen.settings import REPO_ROOT
 
 DURATION = re.compile(r"~?\d+(?:[.,]\d+)?\s?(?:ms|s|sec|seconds?|min|minutes?)\b")
 # What makes a duration a measurement rather than a setting: a verb of measuring, or a before -> after.
@@ -30,7 +30,7 @@ def test_the_heuristic_tells_a_measurement_from_a_setting():
 
 def test_no_docstring_of_the_package_quotes_a_timing():
     found = []
-    for path in sorted((REPO_ROOT / "orchestration").rglob("*.py")):
+    for path in sorted([*(REPO_ROOT / "tendensen").rglob("*.py"), *(REPO_ROOT / "orchestration").rglob("*.py")]):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         nodes = [tree, *(n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.ClassDef)))]
         for node in nodes:

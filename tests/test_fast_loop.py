@@ -72,7 +72,7 @@ def test_the_fast_loop_refuses_what_only_pipeline_tests_may_do(tmp_path):
 
 def test_the_session_parses_dbt_again_only_when_the_project_changed(tmp_path):
     from conftest import dbt_manifest_is_current
-    from orchestration.dbt_project_state import DBT_PROJECT_FILES
+    from tendensen.dbt.project_state import DBT_PROJECT_FILES
 
     for name in DBT_PROJECT_FILES:
         (tmp_path / name).mkdir() if "." not in name else (tmp_path / name).write_text("x")

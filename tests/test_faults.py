@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.faults import (
+from tendensen.faults import (
     STALE_SECONDS,
     close_folder,
     remove_leftovers,

@@ -1,10 +1,10 @@
-"""orchestration/files.py: atomic replacement of small files."""
+"""tendensen/files.py: atomic replacement of small files."""
 
 from __future__ import annotations
 
 import pytest
 
-from orchestration.files import replace_atomically
+from tendensen.files import replace_atomically
 
 
 def test_text_and_bytes_replace_the_file_and_leave_no_temporary(tmp_path):

@@ -1,4 +1,4 @@
-"""The collector tuning every process of the project gets (orchestration/gc_tuning.py)."""
+"""The collector tuning every process of the project gets (tendensen/gc_tuning.py)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ def test_importing_the_package_raises_the_young_generation_threshold():
 
 def test_duckdb_says_nothing_at_exit():
     """The collector still runs at exit: DuckDB frees its objects and reports no leak."""
-    code = "import orchestration, duckdb; print(duckdb.connect().execute('select 42').fetchall())"
+    code = "import tendensen, duckdb; print(duckdb.connect().execute('select 42').fetchall())"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[(42,)]"
     assert "leaked" not in done.stderr + done.stdout

@@ -12,10 +12,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.landing import land_file
-from orchestration.landing.codebook import CODEBOOK_DIR, PUBLISHED_DIR, default_codebook
-from orchestration.landing.formats.surveymonkey import FIXED_COLUMNS, OPEN_ENDED
-from orchestration.landing.generate import (
+from tendensen.landing import land_file
+from tendensen.landing.codebook import CODEBOOK_DIR, PUBLISHED_DIR, default_codebook
+from tendensen.landing.formats.surveymonkey import FIXED_COLUMNS, OPEN_ENDED
+from tendensen.landing.generate import (
     DEMO_RESPONDENTS,
     assign_ticks,
     generate_2021_demo,
@@ -26,7 +26,7 @@ from orchestration.landing.generate import (
     plan_questions,
     systematic_sample,
 )
-from orchestration.landing.probe import probe_file
+from tendensen.landing.probe import probe_file
 
 SALT = "demo-salt"
 BOOK = default_codebook()
@@ -332,7 +332,7 @@ def test_cli_writes_demo_and_export(tmp_path, capsys):
     assert path.name == "2021_business_synthetic_n20_seed1.csv"
     assert len(read_export(path)[2]) == 20
     assert json.loads(Path(f"{path}.manifest.json").read_text())["is_synthetic"] is True
-    # progress on stderr (orchestration/progress.py): a 1M export takes a minute
+    # progress on stderr (tendensen/progress.py): a 1M export takes a minute
     err = capsys.readouterr().err
     assert "generating 2021_business_synthetic_n20_seed1.csv: 20 of 20 respondents (100%)" in err
     assert "done in" in err

@@ -1,4 +1,4 @@
-"""Tests for orchestration.validation.gx_runner: GX suites over hand-made group tables.
+"""Tests for tendensen.validation.gx_runner: GX suites over hand-made group tables.
 
 GX is slow to import and to start, so one module-scoped fixture runs validate_groups once
 over all the hand-made data (every versioned suite, with Data Docs) and the tests only
@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from orchestration.validation.gx_runner import (
+from tendensen.validation.gx_runner import (
     DEFAULT_SUITES_DIR,
     SuiteDefinitionError,
     SuiteNotFoundError,

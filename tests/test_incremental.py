@@ -15,13 +15,13 @@ def rebuilt(built_warehouse, tmp_path_factory):
     than the 173 it replaces: held unless accepted, so accepted first), rebuilt."""
     data = tmp_path_factory.mktemp("incremental") / "data"
     shutil.copytree(built_warehouse.path.parent, data)
-    from orchestration.landing.generate import generate_demo_export
+    from tendensen.landing.generate import generate_demo_export
 
     before = {path.name: path.read_bytes() for path in (data / "landing").glob("*aanbieders*")}
     generate_demo_export(data / "landing" / "2021_business_synthetic.csv", "business", 60, seed=7)
     patch = pytest.MonkeyPatch()
     patch.setenv("WAREHOUSE_PATH", str(data / "warehouse.duckdb"))
-    from orchestration.landing.__main__ import accept
+    from tendensen.landing.__main__ import accept
 
     assert accept([data / "landing" / "2021_business_synthetic.csv"]) == 0
     from orchestration.definitions import defs

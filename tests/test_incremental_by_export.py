@@ -10,7 +10,7 @@ from tests.conftest import run_dbt
 
 
 def query(root: Path, sql: str) -> list[tuple]:
-    from orchestration.warehouse import connect
+    from tendensen.warehouse import connect
 
     with connect(root / "data" / "warehouse.duckdb") as con:
         return con.execute(sql).fetchall()

@@ -21,20 +21,20 @@ from pathlib import Path
 import duckdb
 import pytest
 
-import orchestration.landing.land as land_module
-from orchestration.landing import LandingError, land_file
-from orchestration.landing.anonymise import load_or_create_salt, respondent_key
-from orchestration.landing.codebook import (
+import tendensen.landing.land as land_module
+from tendensen.landing import LandingError, land_file
+from tendensen.landing.anonymise import load_or_create_salt, respondent_key
+from tendensen.landing.codebook import (
     CODEBOOK_DIR,
     build_codebook,
     default_codebook,
     normalise_label,
     read_csv,
 )
-from orchestration.landing.formats.surveymonkey import FIXED_COLUMNS, parse_header
-from orchestration.landing.generate import audience_questions, generate_export
-from orchestration.landing.records import RecordScanner
-from orchestration.landing.salt import salt_fingerprint
+from tendensen.landing.formats.surveymonkey import FIXED_COLUMNS, parse_header
+from tendensen.landing.generate import audience_questions, generate_export
+from tendensen.landing.records import RecordScanner
+from tendensen.landing.salt import salt_fingerprint
 
 SALT = "test-salt-not-secret"
 NAME = "2021_business_test.csv"
@@ -556,7 +556,7 @@ def test_a_settled_unchanged_export_is_not_read_again(tmp_path, src, monkeypatch
     settle(path)
     first = land(tmp_path, path)
     monkeypatch.setattr(
-        "orchestration.landing.land.probe_file",
+        "tendensen.landing.land.probe_file",
         lambda *args: pytest.fail("an unchanged export was hashed again"),
     )
     again = land(tmp_path, path)
@@ -573,7 +573,7 @@ def test_a_touched_or_fresh_export_is_hashed_again(tmp_path, src, monkeypatch):
     hashed = []
     real_probe = land_module.probe_file
     monkeypatch.setattr(
-        "orchestration.landing.land.probe_file", lambda *args: hashed.append(args) or real_probe(*args)
+        "tendensen.landing.land.probe_file", lambda *args: hashed.append(args) or real_probe(*args)
     )
     assert land(tmp_path, path).action == "unchanged" and len(hashed) == 1
     settle(path)  # touched: the size is the same, the time is not
@@ -673,7 +673,7 @@ def test_added_sector_option_completes_the_published_sector_shares():
 
 
 # --------------------------------------------------------------------------- reading the body
-# DuckDB reads the body (orchestration/landing/body.py) where the record index says it reads
+# DuckDB reads the body (tendensen/landing/body.py) where the record index says it reads
 # the file as the csv module does (records.py); everything else goes through a canonical copy
 # written by the csv module. Both ways must give the same files and messages.
 
@@ -782,7 +782,7 @@ def test_both_ways_of_reading_the_body_give_the_same_result(tmp_path, src, monke
     elif variant == "stray-quote":  # a quote inside an unquoted cell: literal for the csv module
         rows_in[-2][-1] = '5" scherm'
     else:
-        monkeypatch.setattr("orchestration.landing.records.RecordScanner.finish", lambda self, path: None)
+        monkeypatch.setattr("tendensen.landing.records.RecordScanner.finish", lambda self, path: None)
     other = land(tmp_path / "other", write_rows(src, rows_in, name="2021_business_b.csv", **kwargs))
 
     def strip(report):

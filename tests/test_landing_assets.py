@@ -8,9 +8,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.landing_assets import personal_data_found
-from orchestration.sensors import changed_exports, export_state
-from orchestration.warehouse import literal
+from orchestration.defs.landing.assets import personal_data_found
+from orchestration.defs.landing.sensors import changed_exports, export_state
+from tendensen.warehouse import literal
 
 KEY = "ab" * 32  # a sha256-shaped respondent key
 
@@ -132,7 +132,7 @@ def test_the_sensor_does_not_rerun_exports_landed_outside_it(tmp_path, monkeypat
 
     import dagster as dg
 
-    from orchestration.sensors import landing_sensor
+    from orchestration.defs.landing.sensors import landing_sensor
 
     monkeypatch.setenv("WAREHOUSE_PATH", str(tmp_path / "warehouse.duckdb"))
     export = tmp_path / "landing" / "2021_business.csv"
@@ -160,8 +160,8 @@ def test_the_sensor_does_not_rerun_exports_landed_outside_it(tmp_path, monkeypat
 def test_the_sensor_waits_while_a_build_writes(tmp_path, monkeypatch):
     import dagster as dg
 
-    from orchestration.sensors import landing_sensor
-    from orchestration.writer_lock import hold_writer_lock
+    from orchestration.defs.landing.sensors import landing_sensor
+    from tendensen.writer_lock import hold_writer_lock
 
     monkeypatch.setenv("WAREHOUSE_PATH", str(tmp_path / "warehouse.duckdb"))
     (tmp_path / "landing").mkdir()

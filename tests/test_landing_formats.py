@@ -1,4 +1,4 @@
-"""The format seam of the landing (orchestration/landing/formats): an export is recognised by
+"""The format seam of the landing (tendensen/landing/formats): an export is recognised by
 its header rows, a file that no format recognises is refused naming the formats known, and the
 neutral pieces (joined multi-choice cells, name columns for the personal-data scan) work the
 same for every tool."""
@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import csv
 
-from orchestration.landing import land_file
-from orchestration.landing.codebook import default_codebook
-from orchestration.landing.formats import FORMATS, detect, name_columns, tool_of
-from orchestration.landing.formats.surveymonkey import FIXED_COLUMNS
-from orchestration.landing.layout import split_joined
+from tendensen.landing import land_file
+from tendensen.landing.codebook import default_codebook
+from tendensen.landing.formats import FORMATS, detect, name_columns, tool_of
+from tendensen.landing.formats.surveymonkey import FIXED_COLUMNS
+from tendensen.landing.layout import split_joined
 
 BOOK = default_codebook()
 
@@ -68,8 +68,8 @@ def test_a_joined_cell_is_split_at_commas_that_are_not_inside_a_label():
 def test_the_personal_data_scan_reads_names_of_exports_with_line_breaks_in_free_text(tmp_path):
     """The demo exports' free text spans lines; DuckDB's parallel CSV reader refuses such a file
     with null padding, and the scan then compared no name at all."""
-    from orchestration.landing.generate import generate_export
-    from orchestration.personal_data import export_names
+    from tendensen.landing.generate import generate_export
+    from tendensen.landing.personal_data import export_names
 
     path = generate_export(tmp_path / "2021_business_x.csv", "2021", "business", 30, seed=1)
     assert "\n" in "".join(row[-1] for row in csv.reader(path.open(encoding="utf-8", newline="")))

@@ -16,12 +16,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.landing.codebook import default_codebook
-from orchestration.landing.folder import conflict_reports, scan_landing_folder, unlisted_landings
-from orchestration.landing.generate import generate_demo_export
-from orchestration.landing.land import land_file
-from orchestration.landing.withdraw import WithdrawError, parse_slot, withdraw
-from orchestration.summary import landing_summary
+from tendensen.landing.codebook import default_codebook
+from tendensen.landing.folder import conflict_reports, scan_landing_folder, unlisted_landings
+from tendensen.landing.generate import generate_demo_export
+from tendensen.landing.land import land_file
+from tendensen.landing.withdraw import WithdrawError, parse_slot, withdraw
+from tendensen.summary import landing_summary
 from tests.conftest import run_dbt
 
 SALT = "test-salt-not-secret"
@@ -98,7 +98,7 @@ def test_a_re_export_with_no_landable_respondent_is_held_and_the_landed_one_stay
     )
     assert cause in report.outcome
     assert report.outcome.endswith(
-        f"To land it anyway: python -m orchestration.landing accept {path}, "
+        f"To land it anyway: python -m tendensen.landing accept {path}, "
         "then rebuild (make accept EXPORT=<file> does both)"
     )
     assert landed_files(tmp_path) == before  # the good export's Parquet was not overwritten
@@ -269,7 +269,7 @@ def test_a_landed_export_missing_from_the_folder_is_named_with_the_withdraw_comm
     notes = unlisted_landings(tmp_path / "landed", scan_landing_folder(good.parent, BOOK), BOOK)
     assert notes == [
         "2021 business: landed, but no export of it is in the landing folder: it stays "
-        "in the warehouse; to remove it: python -m orchestration.landing withdraw 2021_business"
+        "in the warehouse; to remove it: python -m tendensen.landing withdraw 2021_business"
     ]
 
 
@@ -294,7 +294,7 @@ def test_withdraw_moves_the_export_away_and_deletes_its_landing(tmp_path, good):
 
 def test_accept_lands_only_files_of_the_landing_folder(tmp_path, good, monkeypatch, capsys):
     """An export accepted from elsewhere would be replaced again by what the folder holds."""
-    from orchestration.landing.__main__ import accept
+    from tendensen.landing.__main__ import accept
 
     monkeypatch.setenv("WAREHOUSE_PATH", str(tmp_path / "warehouse.duckdb"))  # landing_dir: tmp_path/landing
     elsewhere = tmp_path / "elsewhere" / "2021_business.csv"
@@ -340,7 +340,7 @@ def test_the_summary_names_what_was_held_rejected_and_quarantined():
 
 def responses_by_slot(warehouse: Path) -> dict[str, set]:
     """(edition_id, audience[, export_id]) in each respondent-grain mart and the computed shares."""
-    from orchestration.warehouse import connect
+    from tendensen.warehouse import connect
 
     with connect(warehouse) as con:
 
@@ -389,7 +389,7 @@ def assert_consistent(data: Path) -> set:
 def test_every_respondent_model_follows_the_landings(dbt_project_copy, monkeypatch):
     """An accepted export with no landable respondent removes the one it replaced, and a
     withdrawn export leaves, from every respondent mart and from the computed shares."""
-    from orchestration.landing.__main__ import accept, withdraw_slot
+    from tendensen.landing.__main__ import accept, withdraw_slot
 
     data = dbt_project_copy / "data"
     monkeypatch.setenv("WAREHOUSE_PATH", str(data / "warehouse.duckdb"))
@@ -450,7 +450,7 @@ def test_an_emptied_landing_folder_brings_back_no_demo_and_names_what_stays(tmp_
     """After the last export is withdrawn or deleted, the run must not land synthetic data."""
     import dagster as dg
 
-    from orchestration.landing_assets import landed_responses
+    from orchestration.defs.landing.assets import landed_responses
 
     monkeypatch.setenv("WAREHOUSE_PATH", str(tmp_path / "warehouse.duckdb"))  # landing: tmp_path/landing
     salt_file = tmp_path / "salt"  # the salt `good` was landed with (the asset checks it)
@@ -463,5 +463,5 @@ def test_an_emptied_landing_folder_brings_back_no_demo_and_names_what_stays(tmp_
     (materialization,) = result.asset_materializations_for_node("landing__responses")
     assert materialization.metadata["notes"].value == [
         "2021 business: landed, but no export of it is in the landing folder: it stays in the "
-        "warehouse; to remove it: python -m orchestration.landing withdraw 2021_business"
+        "warehouse; to remove it: python -m tendensen.landing withdraw 2021_business"
     ]

@@ -1,6 +1,6 @@
-"""Landing of Qualtrics CSV exports (orchestration/landing/formats/qualtrics.py): a generated
+"""Landing of Qualtrics CSV exports (tendensen/landing/formats/qualtrics.py): a generated
 export lands exactly as the SurveyMonkey export of the same draw, and every kind of bad input
-gets the message a user needs. Exports are generated (orchestration/landing/generate_qualtrics.py)
+gets the message a user needs. Exports are generated (tendensen/landing/generate_qualtrics.py)
 and edited cell by cell; everything runs in tmp_path."""
 
 from __future__ import annotations
@@ -14,13 +14,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.landing import land_file
-from orchestration.landing.anonymise import respondent_key
-from orchestration.landing.codebook import CODEBOOK_DIR, build_codebook, default_codebook
-from orchestration.landing.formats.qualtrics import FIXED_COLUMNS, parse_header
-from orchestration.landing.generate import Tool, generate_demo_export, generate_export, main
-from orchestration.personal_data import personal_data_found
-from orchestration.summary import landing_summary
+from tendensen.landing import land_file
+from tendensen.landing.anonymise import respondent_key
+from tendensen.landing.codebook import CODEBOOK_DIR, build_codebook, default_codebook
+from tendensen.landing.formats.qualtrics import FIXED_COLUMNS, parse_header
+from tendensen.landing.generate import Tool, generate_demo_export, generate_export, main
+from tendensen.landing.personal_data import personal_data_found
+from tendensen.summary import landing_summary
 
 SALT = "test-salt-not-secret"
 BOOK = default_codebook()

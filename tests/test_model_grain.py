@@ -18,7 +18,7 @@ import json
 
 import pytest
 
-from orchestration.settings import REPO_ROOT
+from tendensen.settings import REPO_ROOT
 
 EXCEPTIONS = REPO_ROOT / "scripts" / "project_evaluator" / "exceptions.csv"
 CONVENTIONS = REPO_ROOT / "docs" / "dbt_conventions.md"

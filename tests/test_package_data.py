@@ -8,9 +8,9 @@ from fnmatch import fnmatch
 
 import pytest
 
-from orchestration.report.build import _template
-from orchestration.settings import REPO_ROOT
-from orchestration.validation.data_docs import _offline_css
+from tendensen.report.build import _template
+from tendensen.settings import REPO_ROOT
+from tendensen.validation.data_docs import _offline_css
 
 try:
     import tomllib
@@ -24,7 +24,7 @@ def _package_data() -> dict[str, list[str]]:
 
 
 def _declared(path, package_data: dict[str, list[str]]) -> bool:
-    """Whether a file under orchestration/ matches a package-data pattern of its package."""
+    """Whether a file under tendensen/ matches a package-data pattern of its package."""
     for package, patterns in package_data.items():
         folder = REPO_ROOT.joinpath(*package.split("."))
         if folder in path.parents:
@@ -37,7 +37,7 @@ def _declared(path, package_data: dict[str, list[str]]) -> bool:
 def test_every_template_file_is_declared_package_data():
     templates = [
         path
-        for path in sorted((REPO_ROOT / "orchestration").rglob("templates/*"))
+        for path in sorted((REPO_ROOT / "tendensen").rglob("templates/*"))
         if path.is_file() and "__pycache__" not in path.parts
     ]
     assert {path.name for path in templates} >= {"page.html", "report.css", "data_docs.css"}
@@ -46,9 +46,9 @@ def test_every_template_file_is_declared_package_data():
 
 
 def test_an_undeclared_file_is_caught():
-    package_data = {"orchestration.report": ["templates/*.css"]}
-    assert _declared(REPO_ROOT / "orchestration" / "report" / "templates" / "report.css", package_data)
-    assert not _declared(REPO_ROOT / "orchestration" / "report" / "templates" / "page.html", package_data)
+    package_data = {"tendensen.report": ["templates/*.css"]}
+    assert _declared(REPO_ROOT / "tendensen" / "report" / "templates" / "report.css", package_data)
+    assert not _declared(REPO_ROOT / "tendensen" / "report" / "templates" / "page.html", package_data)
 
 
 def test_templates_are_read_as_package_resources():

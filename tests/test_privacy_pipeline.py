@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.settings import REPO_ROOT
+from tendensen.settings import REPO_ROOT
 
 PLANTED_CELLS = [  # typed into answer columns (quarantined) and the free-text column (dropped)
     "griet.vanderplanck@example.invalid",
@@ -105,7 +105,7 @@ def failures(result) -> list[str]:
 
 @pytest.fixture(scope="module")
 def pipeline(tmp_path_factory):
-    from orchestration.landing.generate import generate_2021_demo, generate_export
+    from tendensen.landing.generate import generate_2021_demo, generate_export
 
     root = tmp_path_factory.mktemp("privacy") / "o'brien dir"
     patch = pytest.MonkeyPatch()
@@ -196,7 +196,7 @@ def test_dbt_by_hand_rekeys_nothing_and_the_next_run_rewrites_nothing_and_cleans
     assert not any(landing_id.endswith(":unsalted") for landing_id, _ in before)
 
     # what a run killed an hour ago left behind: the next build removes it
-    from orchestration.faults import STALE_SECONDS
+    from tendensen.faults import STALE_SECONDS
 
     debris = [
         pipeline.data / "landed" / ".landing-999999999-killed",

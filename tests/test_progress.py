@@ -1,6 +1,6 @@
-"""Progress lines of long loops (orchestration/progress.py): throttled, with count, share and rate."""
+"""Progress lines of long loops (tendensen/progress.py): throttled, with count, share and rate."""
 
-from orchestration.progress import Progress
+from tendensen.progress import Progress
 
 
 class Clock:

@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.publish import PARQUET_VERSIONS_KEPT, publish
+from tendensen.serving.publish import PARQUET_VERSIONS_KEPT, publish
 
 LANDING_A = "a" * 64 + ":salt01"
 LANDING_B = "b" * 64 + ":salt01"

@@ -27,11 +27,11 @@ import duckdb
 import pytest
 
 from conftest import pinned_editions
-from orchestration.report import build_report
-from orchestration.report.build import group_findings
-from orchestration.report.data import Check
-from orchestration.report.svg import fmt_number
-from orchestration.settings import REPO_ROOT
+from tendensen.report import build_report
+from tendensen.report.build import group_findings
+from tendensen.report.data import Check
+from tendensen.report.svg import fmt_number
+from tendensen.settings import REPO_ROOT
 
 CHROMIUM_TIMEOUT_S = 60
 CHROMIUM_FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu"]
@@ -307,7 +307,7 @@ def test_cli_prints_the_path_and_the_chart_count(built_warehouse, published_ques
         [
             sys.executable,
             "-m",
-            "orchestration.report",
+            "tendensen.report",
             "--out",
             str(out),
             "--warehouse",
@@ -332,7 +332,7 @@ def test_cli_reads_the_serving_copy_by_default(built_warehouse, published_questi
     # the pipeline's own file is held by a writer: a report that opened it would fail
     with duckdb.connect(str(built_warehouse.path), read_only=False):
         done = subprocess.run(
-            [sys.executable, "-m", "orchestration.report", "--out", str(out)],
+            [sys.executable, "-m", "tendensen.report", "--out", str(out)],
             cwd=REPO_ROOT,
             env=env,
             capture_output=True,
@@ -346,7 +346,7 @@ def test_cli_reads_the_serving_copy_by_default(built_warehouse, published_questi
 def test_cli_without_a_serving_copy_says_what_to_do(tmp_path):
     env = {**os.environ, "WAREHOUSE_PATH": str(tmp_path / "none" / "warehouse.duckdb")}
     done = subprocess.run(
-        [sys.executable, "-m", "orchestration.report", "--out", str(tmp_path / "out")],
+        [sys.executable, "-m", "tendensen.report", "--out", str(tmp_path / "out")],
         cwd=REPO_ROOT,
         env=env,
         capture_output=True,

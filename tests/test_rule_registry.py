@@ -1,4 +1,4 @@
-"""The rule registry (orchestration/validation/rules.py) is the one declaration of each rule:
+"""The rule registry (tendensen/validation/rules.py) is the one declaration of each rule:
 what is generated from it is up to date, and what cannot import it (dbt's yml and SQL) agrees
 with it. docs/validation.md, "Adding a rule"."""
 
@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from orchestration.landing.codebook import MATRIX_TYPES
-from orchestration.report.build import RULE_LABELS
-from orchestration.report.data import Check, ReportData
-from orchestration.settings import REPO_ROOT
-from orchestration.validation.rule_files import (
+from tendensen.landing.codebook import MATRIX_TYPES
+from tendensen.report.build import RULE_LABELS
+from tendensen.report.data import Check, ReportData
+from tendensen.settings import REPO_ROOT
+from tendensen.validation.rule_files import (
     TABLE_END,
     TABLE_START,
     main,
@@ -26,7 +26,7 @@ from orchestration.validation.rule_files import (
     suite_text,
     write_files,
 )
-from orchestration.validation.rules import RECONCILIATION_RULE, RULE_NAMES, RULES, RULES_BY_NAME, Rule
+from tendensen.validation.rules import RECONCILIATION_RULE, RULE_NAMES, RULES, RULES_BY_NAME, Rule
 
 # A comparison of a `rule` column with a quoted name in SQL: rule = 'x', rule <> 'x', rule in ('x', ...).
 _SQL_RULE_NAMES = re.compile(r"\brule\s*(?:=|<>|!=)\s*'(\w+)'|\brule\s+(?:not\s+)?in\s*\(([^)]*)\)", re.I)
@@ -103,7 +103,7 @@ def test_a_rules_doc_without_its_markers_is_a_clear_error(tmp_path):
 
 def test_check_mode_says_what_to_run(monkeypatch, capsys):
     monkeypatch.setattr(
-        "orchestration.validation.rule_files.stale_files", lambda: ["expectations/x.json is missing"]
+        "tendensen.validation.rule_files.stale_files", lambda: ["expectations/x.json is missing"]
     )
     assert main(["--check"]) == 1
     assert "make rules" in capsys.readouterr().err

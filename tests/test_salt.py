@@ -9,11 +9,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.landing.generate import generate_export
-from orchestration.landing.land import land_file
-from orchestration.landing.salt import SaltProblem, respondent_salt, salt_fingerprint
-from orchestration.settings import salt_path
-from orchestration.warehouse import literal
+from tendensen.landing.generate import generate_export
+from tendensen.landing.land import land_file
+from tendensen.landing.salt import SaltProblem, respondent_salt, salt_fingerprint
+from tendensen.settings import salt_path
+from tendensen.warehouse import literal
 
 
 def land_one(tmp_path: Path, salt: str) -> Path:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.settings import REPO_ROOT
+from tendensen.settings import REPO_ROOT
 
 SCRIPT = REPO_ROOT / "scripts" / "check_seed_sums.py"
 

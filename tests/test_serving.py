@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.settings import REPO_ROOT
+from tendensen.settings import REPO_ROOT
 
 READER = """
 import sys, time, json

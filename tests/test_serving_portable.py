@@ -15,9 +15,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.publish import publish
-from orchestration.report.build import build_report
-from orchestration.settings import REPO_ROOT
+from tendensen.serving.publish import publish
+from tendensen.report.build import build_report
+from tendensen.settings import REPO_ROOT
 
 DUCKDB_1X_CLI = Path(sys.executable).parent / "duckdb"  # the duckdb-cli package's launcher
 _SQL_BLOCK = re.compile(r"^```sql\n(.*?)^```", re.MULTILINE | re.DOTALL)

@@ -112,7 +112,7 @@ def injected_run(built_warehouse, tmp_path_factory):
         built_warehouse.path.parent / "serving" / "tendensen.duckdb",
         path.parent / "serving" / "tendensen.duckdb",
     )
-    from orchestration.warehouse import connect
+    from tendensen.warehouse import connect
 
     with connect(path, read_only=False) as con:
         # Figure 9 gains a second 'stijgen' share of 30: the distribution adds to 130.
@@ -154,7 +154,7 @@ def test_injected_bad_row_fails_the_job(injected_run):
 
 def test_injected_bad_row_is_not_published(injected_run, built_warehouse):
     path, result = injected_run
-    from orchestration.jobs import SERVING
+    from orchestration.defs.jobs import SERVING
 
     assert not [
         event for event in result.all_events if event.is_step_materialization and event.asset_key == SERVING
@@ -165,7 +165,7 @@ def test_injected_bad_row_is_not_published(injected_run, built_warehouse):
 
 
 def test_injected_bad_row_is_recorded_unacknowledged(injected_run):
-    from orchestration.warehouse import connect
+    from tendensen.warehouse import connect
 
     path, _ = injected_run
     with connect(path) as con:

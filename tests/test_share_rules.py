@@ -9,8 +9,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from orchestration.validation.gx_runner import validate_groups
-from orchestration.validation.rules import RULES_BY_NAME
+from tendensen.validation.gx_runner import validate_groups
+from tendensen.validation.rules import RULES_BY_NAME
 
 SHARE_COLUMNS = {
     "edition_id": "varchar",

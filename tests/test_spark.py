@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.settings import REPO_ROOT
+from tendensen.settings import REPO_ROOT
 
 pytestmark = [pytest.mark.pipeline, pytest.mark.spark]
 
@@ -63,7 +63,7 @@ def comparable(rows, float_digits: int | None = None) -> list[tuple]:
 def spark_build(built_warehouse, tmp_path_factory) -> SparkBuild:
     """build_warehouse on Spark, in a data folder of its own (the salt is the session's)."""
     from orchestration.definitions import defs
-    from orchestration.spark.session import spark_session
+    from tendensen.spark.session import spark_session
 
     data = tmp_path_factory.mktemp("spark-data")
     patch = pytest.MonkeyPatch()

@@ -9,9 +9,9 @@ from datetime import datetime
 import pandas as pd
 import pytest
 
-from orchestration.settings import engine
-from orchestration.spark.publish import VERSION_MIN_AGE_S, remove_superseded_versions, swap_pointer
-from orchestration.spark.share_checks import _plain
+from tendensen.settings import engine
+from tendensen.spark.publish import VERSION_MIN_AGE_S, remove_superseded_versions, swap_pointer
+from tendensen.spark.share_checks import _plain
 
 
 def test_engine_defaults_to_duckdb_and_names_the_choices_on_a_typo(monkeypatch):

@@ -1,4 +1,4 @@
-"""The validation status beside the serving copy (orchestration/validation/status.py): what a
+"""The validation status beside the serving copy (tendensen/validation/status.py): what a
 BI user reads when the publish is blocked, and that it never names an absolute path."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 
 import pandas as pd
 
-from orchestration.validation.status import STATUS_CSV, STATUS_JSON, record_validation
+from tendensen.validation.status import STATUS_CSV, STATUS_JSON, record_validation
 
 WHEN = datetime(2026, 11, 29, 21, 0, tzinfo=timezone.utc)
 

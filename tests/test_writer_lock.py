@@ -1,4 +1,4 @@
-"""One writer of the warehouse at a time, with real processes (orchestration/writer_lock.py).
+"""One writer of the warehouse at a time, with real processes (tendensen/writer_lock.py).
 
 A stand-in holder process takes the lock as a build does; the second writers are the real
 commands: `make run`'s module and `dbt` from the virtualenv (through the profile's plugin).
@@ -16,13 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.settings import REPO_ROOT
-from orchestration.writer_lock import current_holder, lock_path
+from tendensen.settings import REPO_ROOT
+from tendensen.writer_lock import current_holder, lock_path
 
 HOLDER = """
 import sys, time
 from pathlib import Path
-from orchestration.writer_lock import hold_writer_lock
+from tendensen.writer_lock import hold_writer_lock
 with hold_writer_lock("the test's stand-in build", warehouse=Path(sys.argv[1])):
     print("holding", flush=True)
     time.sleep(float(sys.argv[2]))
@@ -31,7 +31,7 @@ with hold_writer_lock("the test's stand-in build", warehouse=Path(sys.argv[1])):
 WAITER = """
 import sys
 from pathlib import Path
-from orchestration.writer_lock import WarehouseBusy, hold_writer_lock
+from tendensen.writer_lock import WarehouseBusy, hold_writer_lock
 try:
     with hold_writer_lock("the waiter", warehouse=Path(sys.argv[1]), wait=float(sys.argv[2])):
         print("got the lock", flush=True)

@@ -1,5 +1,5 @@
 -- Every Great Expectations check of every run, as the checks appended them to audit.share_checks
--- (orchestration/validation/share_checks.py). A view: a reader sees the runs written after
+-- (tendensen/validation/share_checks.py). A view: a reader sees the runs written after
 -- dbt built it, as marts.edition_summary needs.
 with source as (
     select * from {{ source('audit', 'share_checks') }}

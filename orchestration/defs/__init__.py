@@ -1,0 +1,1 @@
+"""Dagster wiring, one folder per area: dbt, landing, validation, serving."""

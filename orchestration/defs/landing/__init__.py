@@ -1,0 +1,1 @@
+"""Landing exports as a Dagster asset, and the sensor that watches for them."""

@@ -1,0 +1,1 @@
+"""Publishing the serving copy as a Dagster asset."""

@@ -1,0 +1,1 @@
+"""The share rules as Dagster asset checks."""

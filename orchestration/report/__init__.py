@@ -1,5 +1,0 @@
-"""Static HTML report of the published shares and their validation findings (`make report`)."""
-
-from orchestration.report.build import build_report
-
-__all__ = ["build_report"]

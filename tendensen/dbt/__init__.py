@@ -1,0 +1,1 @@
+"""dbt plumbing that needs no Dagster: the dbt CLI entry point, project state, the lock plugin."""

@@ -1,0 +1,1 @@
+"""Publishing the serving copy that BI tools and analysts read."""
