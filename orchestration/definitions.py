@@ -5,16 +5,16 @@ from __future__ import annotations
 import dagster as dg
 
 from orchestration.defs.dbt.assets import audit_share_checks, tendensen_dbt_assets
-from orchestration.defs.validation.checks import share_checks
+from orchestration.defs.dbt.project import tendensen_project
 from orchestration.defs.dbt.resource import TendensenDbtCliResource
-from orchestration.executor import one_writer_in_process_executor
 from orchestration.defs.jobs import add_landed_exports, build_warehouse, publish_warehouse
 from orchestration.defs.landing.assets import landed_responses
-from orchestration.defs.dbt.project import tendensen_project
-from orchestration.defs.serving.assets import serving_copy
-from orchestration.run_log import make_run_logger
-from orchestration.defs.schedules import weekly_rebuild
 from orchestration.defs.landing.sensors import landing_sensor
+from orchestration.defs.schedules import weekly_rebuild
+from orchestration.defs.serving.assets import serving_copy
+from orchestration.defs.validation.checks import share_checks
+from orchestration.executor import one_writer_in_process_executor
+from orchestration.run_log import make_run_logger
 
 defs = dg.Definitions(
     assets=[landed_responses, tendensen_dbt_assets, serving_copy, audit_share_checks],

@@ -97,7 +97,7 @@ def print_failure_reasons(result) -> None:
 def print_landing_summary(result) -> None:
     """Files landed, unchanged, held, rejected and rows quarantined, with the reasons: from the
     landing asset's metadata (orchestration/defs/landing/assets.py)."""
-    from orchestration.defs.landing.assets import LANDED
+    from orchestration.defs.asset_keys import LANDED
 
     for event in result.all_events:
         if event.is_step_materialization and event.asset_key == LANDED:
@@ -162,7 +162,7 @@ def main() -> int:
 
 def build_and_report(path: Path) -> int:
     from orchestration.definitions import defs
-    from orchestration.defs.jobs import SERVING
+    from orchestration.defs.asset_keys import SERVING
     from orchestration.run_log import DbtProgress, log_path, run_config
 
     damage = warehouse_damage(path)

@@ -8,12 +8,12 @@ import shutil
 
 import pytest
 
+from orchestration.defs.landing.sensors import export_state
 from tendensen.dbt.project_state import (
     dbt_project_fingerprint,
     last_full_build_fingerprint,
     record_full_build,
 )
-from orchestration.defs.landing.sensors import export_state
 from tendensen.settings import REPO_ROOT
 from tests.conftest import copy_dbt_project
 

@@ -7,8 +7,8 @@ from importlib.metadata import version as installed_version
 
 from dagster_dbt import DbtCliResource
 
-from orchestration.defs.dbt.resource import TendensenDbtCliResource
 from orchestration.defs.dbt.project import tendensen_project
+from orchestration.defs.dbt.resource import TendensenDbtCliResource
 
 
 def test_the_overridden_hooks_still_exist_in_dagster_dbt():

@@ -15,8 +15,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tendensen.serving.publish import publish
 from tendensen.report.build import build_report
+from tendensen.serving.publish import publish
 from tendensen.settings import REPO_ROOT
 
 DUCKDB_1X_CLI = Path(sys.executable).parent / "duckdb"  # the duckdb-cli package's launcher

@@ -154,7 +154,7 @@ def test_injected_bad_row_fails_the_job(injected_run):
 
 def test_injected_bad_row_is_not_published(injected_run, built_warehouse):
     path, result = injected_run
-    from orchestration.defs.jobs import SERVING
+    from orchestration.defs.asset_keys import SERVING
 
     assert not [
         event for event in result.all_events if event.is_step_materialization and event.asset_key == SERVING

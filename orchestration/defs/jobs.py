@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import dagster as dg
 
-from orchestration.defs.validation.checks import ANSWER_SHARES
-from orchestration.defs.landing.assets import LANDED
+from orchestration.defs.asset_keys import ANSWER_SHARES, LANDED, SERVING
 
 # Runs carrying this tag write the warehouse: the run queue (orchestration/dagster.yaml)
 # lets one of them run at a time, since DuckDB allows a single writer.
 WRITES_WAREHOUSE = {"tendensen/writes_warehouse": "true"}
-SERVING = dg.AssetKey(["serving", "tendensen"])
 
 build_warehouse = dg.define_asset_job(
     name="build_warehouse",

@@ -64,9 +64,7 @@ def withdraw_slot(slot_text: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m tendensen.landing", description=__doc__.split("\n\n")[0]
-    )
+    parser = argparse.ArgumentParser(prog="python -m tendensen.landing", description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     accepting = commands.add_parser("accept", help="land held exports anyway")
     accepting.add_argument("files", type=Path, nargs="+", metavar="FILE")

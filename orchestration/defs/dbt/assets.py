@@ -12,13 +12,13 @@ import dagster as dg
 from dagster import AssetExecutionContext
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
+from orchestration.defs.dbt.project import tendensen_project
 from tendensen.dbt.project_state import (
     dbt_project_fingerprint,
     last_full_build_fingerprint,
     record_full_build,
 )
 from tendensen.files import replace_atomically
-from orchestration.defs.dbt.project import tendensen_project
 from tendensen.settings import (
     data_dir,
     dbt_parse_state_path,

@@ -7,10 +7,9 @@ from pathlib import Path
 import dagster as dg
 from dagster import AssetExecutionContext
 
+from orchestration.defs.asset_keys import LANDED
 from tendensen.landing.personal_data import personal_data_found
 from tendensen.settings import landed_dir, landing_dir, legacy_salt_path, salt_path
-
-LANDED = dg.AssetKey(["landing", "responses"])
 
 
 class LandingConfig(dg.Config):

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import dagster as dg
 
-from tendensen.dbt.project_state import project_unchanged_since_full_build
 from orchestration.defs.jobs import add_landed_exports, build_warehouse
 from orchestration.defs.landing.assets import exports_in
+from tendensen.dbt.project_state import project_unchanged_since_full_build
 from tendensen.settings import landed_dir, landing_dir
 from tendensen.writer_lock import current_holder
 

@@ -3,6 +3,7 @@
 import dagster as dg
 from dagster import AssetExecutionContext
 
+from orchestration.defs.asset_keys import SERVING
 from orchestration.defs.dbt.assets import tendensen_dbt_assets
 from tendensen.settings import engine, parquet_dir, serving_path, spark_serving_dir, warehouse_path
 
@@ -10,7 +11,7 @@ PUBLIC_MART_KEYS = [key for key in tendensen_dbt_assets.keys if key.path[0] == "
 
 
 @dg.asset(
-    key=["serving", "tendensen"],
+    key=SERVING,
     deps=PUBLIC_MART_KEYS,
     group_name="serving",
     description=(

@@ -10,10 +10,10 @@ from datetime import datetime, timezone
 import dagster as dg
 from dagster import AssetCheckExecutionContext
 
+from orchestration.defs.asset_keys import ANSWER_SHARES
 from tendensen.settings import data_dir, engine, serving_path, warehouse_path
 from tendensen.validation.rules import RULES
 
-ANSWER_SHARES = dg.AssetKey(["marts", "answer_shares"])
 MAX_LISTED_FAILURES = 20
 
 
