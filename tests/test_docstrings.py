@@ -30,7 +30,9 @@ def test_the_heuristic_tells_a_measurement_from_a_setting():
 
 def test_no_docstring_of_the_package_quotes_a_timing():
     found = []
-    for path in sorted([*(REPO_ROOT / "tendensen").rglob("*.py"), *(REPO_ROOT / "orchestration").rglob("*.py")]):
+    for path in sorted(
+        [*(REPO_ROOT / "tendensen").rglob("*.py"), *(REPO_ROOT / "orchestration").rglob("*.py")]
+    ):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         nodes = [tree, *(n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.ClassDef)))]
         for node in nodes:

@@ -100,9 +100,7 @@ def main(argv: list[str] | None = None) -> int:
         for problem in problems:
             print(problem, file=sys.stderr)
         if problems:
-            print(
-                "Run `make rules` to regenerate them from tendensen/validation/rules.py.", file=sys.stderr
-            )
+            print("Run `make rules` to regenerate them from tendensen/validation/rules.py.", file=sys.stderr)
         return 1 if problems else 0
     written = write_files()
     for path in written:
