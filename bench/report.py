@@ -344,4 +344,10 @@ def write_report(results: dict, folder: Path) -> None:
     ui_run = folder / "ui_run.md"  # `python -m bench.ui_run`'s section, measured apart
     if ui_run.exists():
         lines += [ui_run.read_text(encoding="utf-8")]
+    # measurements taken outside `make bench` live in NOTES.md, written by hand, never regenerated
+    lines += [
+        "",
+        "Hand-written notes (measurements outside `make bench`, what changed and why): [NOTES.md](NOTES.md).",
+        "",
+    ]
     (folder / "RESULTS.md").write_text("\n".join(lines), encoding="utf-8")

@@ -3,7 +3,7 @@
 In-process, because the multiprocess executor (Dagster's default) starts a process per step
 that imports the project again (dagster, dagster-dbt, the dbt manifest, pandas, Great
 Expectations): a UI-launched `build_warehouse` took several times as long as `make run`
-(bench/RESULTS.md, "Timings once quoted in the code"). The
+(bench/NOTES.md, "Timings once quoted in the code"). The
 steps here run one after the other anyway (landing -> dbt -> checks -> publish: each needs
 the previous one, and DuckDB allows one writer), so nothing is lost. Correct for the checks
 and publish: blocking checks and step skipping are the same as in `make run`, which always
@@ -31,7 +31,7 @@ def skip_fsync_of_run_history() -> None:
 
     A build stores ~560 events (every dbt model's and test's output, materialization and
     check), each in its own SQLite transaction, and every commit waits for the disk (measured:
-    bench/RESULTS.md, "Timings once quoted in the code"). What it risks is the run history of the
+    bench/NOTES.md, "Timings once quoted in the code"). What it risks is the run history of the
     last seconds if the machine itself crashes (not the warehouse, which DuckDB writes); a
     process crash loses nothing. `make run` and every run of this executor (the run worker
     of a UI, schedule or sensor run) do this; the webserver and daemon keep SQLite's default.

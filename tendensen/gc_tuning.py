@@ -4,7 +4,7 @@ Every process of this project (`make run`, a Dagster run, the `dbt` it starts, a
 builds large object graphs once (the dagster, dbt and Great Expectations imports, the dbt
 manifest) and keeps them until it exits. With Python's default threshold (a young-
 generation collection every 700 net allocations) the collector walks those growing graphs
-again and again (the saving, measured: bench/RESULTS.md, "Timings once quoted in the code").
+again and again (the saving, measured: bench/NOTES.md, "Timings once quoted in the code").
 
 Cyclic garbage still gets collected, every 100,000 net allocations instead of 700; the
 memory that counts here is DuckDB's, outside Python's heap and bounded by its own limit.

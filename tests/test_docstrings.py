@@ -1,5 +1,5 @@
 """No docstring of tendensen/ or orchestration/ quotes a measured duration: such numbers go stale unseen.
-Measurements belong in bench/RESULTS.md (its hand-written section, "Timings once quoted in the
+Measurements belong in bench/NOTES.md (written by hand, section "Timings once quoted in the
 code"); a docstring may still state a setting ("default 600 s") or an example of output."""
 
 from __future__ import annotations

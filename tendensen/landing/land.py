@@ -218,7 +218,7 @@ def scratch_cursor() -> duckdb.DuckDBPyConnection:
     """A cursor on DuckDB's default in-memory database, for small reads of landed files.
 
     Opening a new in-memory database costs far more than a cursor, and every
-    landing looks at every export already landed (bench/RESULTS.md, "Timings once quoted in
+    landing looks at every export already landed (bench/NOTES.md, "Timings once quoted in
     the code").
     Use it in a `with` block: the cursor is closed, the default database stays.
     """

@@ -4,7 +4,7 @@ Before every `dbt build`, `DbtCliResource.cli` (dagster-dbt 0.29) runs `dbt --ve
 subprocess (a whole dbt start-up, to tell dbt Core from the Fusion engine) and builds an
 in-process dbt adapter (imports and macro loading) that only `fetch_column_metadata()` /
 `fetch_row_counts()` use. We use neither, and dbt Core is pinned in pyproject.toml, so both
-are answered here without the cost (measured: bench/RESULTS.md, "Timings once quoted in the
+are answered here without the cost (measured: bench/NOTES.md, "Timings once quoted in the
 code").
 
 Both hooks are private to dagster-dbt: tests/test_dbt_resource.py fails if an upgrade
