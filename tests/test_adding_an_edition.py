@@ -237,6 +237,7 @@ def edition_2099(built_warehouse, tmp_path_factory):
         (root / "data" / "serving" / "validation_status.json").read_text("utf-8")
     )
     # the failure message's row, with the reason filled in, is what the user adds
+    assert steps["build"].returncode == 0, steps["build"].stdout[-3000:]
     (failing,) = steps["first"][2]["failing_checks"]
     row = (
         failing["acknowledgement_row"]

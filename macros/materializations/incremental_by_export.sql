@@ -115,7 +115,7 @@
         {%- do add_new_columns_of(sql, target_relation) -%}
         {%- set stale_query -%}
             select distinct edition_id, audience from {{ target_relation }}
-            where landing_id not in (select landing_id from {{ ref('stg_responses__landings') }})
+            where landing_id not in (select landing_id from {{ ref('int_response_landings') }})
         {%- endset -%}
         {%- for row in run_query(stale_query) -%}
             {%- call statement('drop_stale_partition') -%}
