@@ -13,7 +13,7 @@
 -- rows (spilled to disk under the 1 GB memory limit): 48 s against 14 s when each read scans
 -- the Parquet again, at 100k respondents on a loaded 2-core machine.
 
-with answers_of_new_exports as not materialized (
+with answers_of_new_exports as {{ cte_not_materialized() }} (
     select * from {{ ref('stg_responses__answers') }}
     {{ new_exports_only() }}
 ),
@@ -23,7 +23,7 @@ multi_choice as (
     where question_type = 'multi_choice'
 ),
 
-answers as not materialized (
+answers as {{ cte_not_materialized() }} (
     select
         answers_of_new_exports.*,
         multi_choice.question_id is not null as is_multi_choice
@@ -47,7 +47,7 @@ bases as (
     group by all
 ),
 
-subtotal_parts as not materialized (
+subtotal_parts as {{ cte_not_materialized() }} (
     select answers.*, options.subtotal_option_key
     from answers
     inner join options on options.option_key = answers.option_key
