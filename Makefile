@@ -7,9 +7,10 @@ STAMP  := $(VENV)/.installed
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 # One Dagster instance for `make run` and `make dev`, beside the warehouse (data/dagster/):
 # the UI shows every run, and the landing sensor's cursor survives restarts.
-export DAGSTER_HOME ?= $(abspath $(dir $(or $(WAREHOUSE_PATH),data/warehouse.duckdb)))/dagster
+# (computed by Python, not make's $(dir)/$(abspath): those split a path with spaces into words)
+export DAGSTER_HOME ?= $(shell $(PYTHON) -c 'import os, sys; print(os.path.join(os.path.dirname(os.path.abspath(sys.argv[1])), "dagster"))' "$(or $(WAREHOUSE_PATH),data/warehouse.duckdb)")
 
-.PHONY: install install-spark run rebuild test test-fast lint dev docs report bench dbt-parse clean accept withdraw rules
+.PHONY: dagster-home install install-spark run rebuild test test-fast lint dev docs report bench dbt-parse clean accept withdraw rules
 
 # `make run ENGINE=spark`: the same pipeline on Apache Spark, local mode (docs/spark.md). The
 # Spark extra (pyspark, dbt-spark) is installed for it and for `make test` only.
@@ -34,9 +35,10 @@ $(SPARK_STAMP): $(STAMP)
 
 install-spark: $(SPARK_STAMP)
 
-$(DAGSTER_HOME)/dagster.yaml: orchestration/dagster.yaml
-	mkdir -p -m 700 $(DAGSTER_HOME)
-	cp orchestration/dagster.yaml $@
+# A phony target, not a file target: make cannot name a file whose path holds a space.
+dagster-home:
+	@mkdir -p -m 700 "$$DAGSTER_HOME"
+	@cmp -s orchestration/dagster.yaml "$$DAGSTER_HOME/dagster.yaml" || cp orchestration/dagster.yaml "$$DAGSTER_HOME/dagster.yaml"
 
 # dagster-dbt reads target/manifest.json: re-parse only when the dbt project changed.
 DBT_SOURCES := dbt_project.yml profiles.yml $(shell find models seeds macros -type f 2>/dev/null)
@@ -46,11 +48,11 @@ target/manifest.json: $(STAMP) $(ENGINE_EXTRAS) $(DBT_SOURCES)
 dbt-parse: target/manifest.json
 
 ## Build and validate the warehouse end to end through Dagster.
-run: install $(ENGINE_EXTRAS) dbt-parse $(DAGSTER_HOME)/dagster.yaml
+run: install $(ENGINE_EXTRAS) dbt-parse dagster-home
 	$(PY) -m orchestration.run
 
 ## A damaged warehouse: move it aside and build it again (landed exports and salt are kept).
-rebuild: install dbt-parse $(DAGSTER_HOME)/dagster.yaml
+rebuild: install dbt-parse dagster-home
 	$(PY) -m orchestration.rebuild
 ## Land a held export anyway, then build: make accept EXPORT=data/landing/2021_business.csv
 ## (docs/landing.md, "Held exports").
@@ -67,7 +69,7 @@ withdraw: install
 
 ## Run the whole test suite (tests/conftest.py parses the dbt project first).
 ## The report test renders the page in Debian's Chromium, installed here if missing.
-test: install $(SPARK_STAMP) $(DAGSTER_HOME)/dagster.yaml
+test: install $(SPARK_STAMP) dagster-home
 	bash scripts/ensure_chromium.sh
 	$(PY) -m pytest
 
@@ -107,8 +109,8 @@ bench: install dbt-parse
 ## Open the Dagster UI on http://127.0.0.1:3000 (asset graph, checks, schedule, sensor);
 ## DEV_PORT=... for another port. `dg dev` finds the project through pyproject.toml.
 DEV_PORT ?= 3000
-dev: install dbt-parse $(DAGSTER_HOME)/dagster.yaml
-	umask 077 && VIRTUAL_ENV=$(CURDIR)/$(VENV) $(VENV)/bin/dg dev --host 127.0.0.1 --port $(DEV_PORT)
+dev: install dbt-parse dagster-home
+	umask 077 && VIRTUAL_ENV="$(CURDIR)/$(VENV)" $(VENV)/bin/dg dev --host 127.0.0.1 --port $(DEV_PORT)
 
 ## Generate the dbt docs (every public model and column described) and serve them on :8080.
 docs: install dbt-parse

@@ -24,6 +24,7 @@ dbt or starts dbt, Dagster or `make run` (docs/testing.md).
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -143,8 +144,12 @@ def refuse_pipeline_commands() -> None:
     original = subprocess.Popen.__init__
 
     def checked(self, args, *rest, **options):
-        words = [os.fspath(args)] if isinstance(args, (str, os.PathLike)) else [str(a) for a in args]
-        if Path(words[0].split()[0]).name in PIPELINE_COMMANDS or "orchestration.run" in words:
+        # a program's path may hold spaces ("/a dir/.venv/bin/dbt"): only a shell command line is split
+        if isinstance(args, (str, os.PathLike)):
+            words = (shlex.split(os.fspath(args)) if options.get("shell") else [os.fspath(args)]) or [""]
+        else:
+            words = [str(a) for a in args]
+        if Path(words[0]).name in PIPELINE_COMMANDS or "orchestration.run" in words:
             raise PipelineCommandInFastLoop(f"{' '.join(words)!r} started in the fast loop: {MARK_IT}.")
         original(self, args, *rest, **options)
 
