@@ -9,18 +9,14 @@ Spark and its JVM are slow to start: one build for the module.
 
 from __future__ import annotations
 
-import json
 import math
 import os
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pytest
-
-from tendensen.settings import REPO_ROOT
+from test_dbt_unit_tests import dbt_unit_test_statuses
 
 pytestmark = [pytest.mark.pipeline, pytest.mark.spark]
 
@@ -135,32 +131,6 @@ def test_dbt_unit_tests_pass_on_spark(spark_build, tmp_path):
         "TENDENSEN_SPARK_DIR": str(spark_build.data / "spark"),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
-    completed = subprocess.run(
-        [
-            str(Path(sys.executable).parent / "dbt"),
-            "test",
-            "--select",
-            "test_type:unit",
-            "--project-dir",
-            str(REPO_ROOT),
-            "--profiles-dir",
-            str(REPO_ROOT),
-            "--target-path",
-            str(tmp_path / "target"),
-        ],
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    assert completed.returncode == 0, completed.stdout[-4000:]
-    results = json.loads((tmp_path / "target" / "run_results.json").read_text())["results"]
-    # the on-run-start hook (the audit DDL) runs too and reports "success"
-    statuses = {
-        result["unique_id"]: result["status"]
-        for result in results
-        if result["unique_id"].startswith("unit_test.")
-    }
+    statuses = dbt_unit_test_statuses(env, tmp_path / "target", timeout=900)
     assert len(statuses) >= 13
     assert set(statuses.values()) == {"pass"}
