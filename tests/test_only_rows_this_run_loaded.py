@@ -59,3 +59,35 @@ def test_tests_alone_read_every_row(dbt_project_copy):
     done = run_dbt(dbt_project_copy, "test", "fct_response_answers")
     assert done.returncode == 0, done.stdout
     assert "where true" in compiled(dbt_project_copy, EDITION_TEST)
+
+
+GRAIN_TEST = "unique_grain_fct_response_answers_respondent_key__question_id__item_key__option_key"
+
+
+def test_the_grain_test_finds_a_repeated_row_nulls_counting_as_equal(dbt_project_copy):
+    """macros/analysis/test_unique_grain.sql groups by a hash first: a repeated row is still
+    found, and so is one whose null item_key repeats (nulls count as equal). Last in this
+    module: it changes the shared copy, and puts it back."""
+    import duckdb
+
+    warehouse = str(dbt_project_copy / "data" / "warehouse.duckdb")
+    repeat = """
+        insert into marts.fct_response_answers
+        select * from marts.fct_response_answers where item_key is {} null
+        order by respondent_key, question_id, item_key, option_key limit 1"""
+    with duckdb.connect(warehouse) as con:
+        con.execute(repeat.format("not"))
+        con.execute(repeat.format(""))
+    try:
+        done = run_dbt(dbt_project_copy, "test", GRAIN_TEST)
+        assert done.returncode == 1, done.stdout
+        results = json.loads((dbt_project_copy / "target" / "run_results.json").read_text(encoding="utf-8"))
+        (result,) = [
+            r for r in results["results"] if r["unique_id"].startswith(f"test.tendensen.{GRAIN_TEST}.")
+        ]
+        assert (result["status"], result["failures"]) == ("fail", 2)
+    finally:
+        with duckdb.connect(warehouse) as con:
+            con.execute(
+                "create or replace table marts.fct_response_answers as select distinct * from marts.fct_response_answers"
+            )
