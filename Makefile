@@ -10,7 +10,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 # (computed by Python, not make's $(dir)/$(abspath): those split a path with spaces into words)
 export DAGSTER_HOME ?= $(shell $(PYTHON) -c 'import os, sys; print(os.path.join(os.path.dirname(os.path.abspath(sys.argv[1])), "dagster"))' "$(or $(WAREHOUSE_PATH),data/warehouse.duckdb)")
 
-.PHONY: dagster-home install install-spark run rebuild test test-fast lint dev docs report bench dbt-parse clean accept withdraw rules
+.PHONY: dagster-home install install-spark run rebuild test test-spark test-fast lint dev docs report bench dbt-parse clean accept withdraw rules
 
 # `make run ENGINE=spark`: the same pipeline on Apache Spark, local mode (docs/spark.md). The
 # Spark extra (pyspark, dbt-spark) is installed for it and for `make test` only.
@@ -67,11 +67,16 @@ withdraw: install
 	$(PY) -m tendensen.landing withdraw $(EXPORT)
 	$(MAKE) run
 
-## Run the whole test suite (tests/conftest.py parses the dbt project first).
+## Run the test suite (tests/conftest.py parses the dbt project first): every test but the
+## Spark engine's, which take ~6 min alone (`make test-spark`; CI runs both, .ci/run).
 ## The report test renders the page in Debian's Chromium, installed here if missing.
 test: install $(SPARK_STAMP) dagster-home
 	bash scripts/ensure_chromium.sh
-	$(PY) -m pytest
+	$(PY) -m pytest -m "not spark"
+
+## The pipeline on Apache Spark, local mode (tests/test_spark.py; docs/spark.md).
+test-spark: install $(SPARK_STAMP) dagster-home
+	$(PY) -m pytest -m spark
 
 ## The fast loop (< 30 s): the pure-function tests, without dbt, Dagster or the pipeline.
 test-fast: install

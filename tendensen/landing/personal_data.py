@@ -22,6 +22,16 @@ from pathlib import Path
 
 import duckdb
 
+# Bounded like the landing (tendensen/landing/land.py): unbounded, DuckDB cached the whole
+# export while reading its name columns, and a 1 GB export took the scan to 1.5 GB of
+# memory (bench/NOTES.md); one thread reads serially anyway (see _name_cells).
+SCAN_SETTINGS = {"memory_limit": "256MB", "threads": 1}
+
+
+def scan_connection() -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection with the scan's bounds."""
+    return duckdb.connect(config=SCAN_SETTINGS)
+
 # What a respondent might type into an answer cell, or SurveyMonkey put in the dropped
 # columns. RE2 (DuckDB) and Python `re` read these the same way.
 PATTERNS = {
@@ -50,7 +60,7 @@ def personal_data_found(landed: Path, exports: list[Path] | tuple[Path, ...] = (
     line) and kind, with a count; never the value itself."""
     found: list[str] = []
     text_values: dict[str, set[str]] = {}  # location -> distinct values, for the name check
-    with duckdb.connect() as con:
+    with scan_connection() as con:
         for file in landed_files(landed):
             where = file.relative_to(landed).as_posix()
             for column in text_columns(con, file):
@@ -182,7 +192,7 @@ def _name_cells(export: Path) -> list[tuple[str | None, str | None]]:
     header_rows, first, last = found
     for encoding in ("utf-8", "latin-1"):
         try:
-            with duckdb.connect() as con:
+            with scan_connection() as con:
                 return con.execute(
                     f"select distinct #{first}, #{last} from read_csv(?, header = false, "
                     f"skip = {header_rows}, all_varchar = true, delim = ',', quote = '\"', "

@@ -143,7 +143,7 @@ def _write_snapshot(
     con = duckdb.connect(
         str(staged),
         config={
-            "memory_limit": os.environ.get("DUCKDB_MEMORY_LIMIT", "1GB"),
+            "memory_limit": os.environ.get("DUCKDB_MEMORY_LIMIT", "700MB"),
             "preserve_insertion_order": False,
             "storage_compatibility_version": SERVING_STORAGE_VERSION,
         },
