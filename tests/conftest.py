@@ -191,6 +191,8 @@ def pytest_sessionstart(session):
     if fast_loop(session.config):
         refuse_pipeline_commands()
         return
+    if hasattr(session.config, "workerinput"):
+        return  # a pytest-xdist worker: the controller parsed before it started the workers
     if dbt_manifest_is_current(REPO_ROOT):
         return
 
