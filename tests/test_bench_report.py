@@ -69,6 +69,22 @@ def test_each_missed_target_gets_its_measured_reason_and_a_next_step():
     assert len(lines) == 1  # only the fixed cost (12 s > 9 s); the growing part is 1.8x
     assert lines[0].startswith("- **fixed cost (the 1k case)**: 12.0 s.")
     assert "The 1k run's largest parts: dbt: everything else 18.0 s" in lines[0]
-    assert "Next: start-up" in lines[0]
+    assert "Next: of the 1k run, dbt is two thirds" in lines[0]
     results["cases"][0]["pipeline_s"] = 8.0
     assert missed_targets(results) == []
+
+
+def test_a_missed_incremental_target_is_explained_by_the_incremental_run_itself():
+    from bench.report import missed_targets
+
+    results = {
+        "cases": [_case("1k", 1_000, 8.0, 0.5), _case("1M", 1_000_000, 40.0, 20.5)],
+        "incremental": {
+            "ratio": 0.32,
+            "incremental_stages_s": {"landing": 21.3, "dbt build": 25.3, "checks": 1.9, "publish": 6.8},
+        },
+    }
+    (line,) = [line for line in missed_targets(results) if line.startswith("- ")]
+    assert line.startswith("- **adding a 100k edition to ten / full rebuild**: 32%.")
+    assert "The incremental run's stages: landing 21.3 s, dbt build 25.3 s" in line
+    assert "1M run" not in line
