@@ -32,6 +32,7 @@ def scan_connection() -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB connection with the scan's bounds."""
     return duckdb.connect(config=SCAN_SETTINGS)
 
+
 # What a respondent might type into an answer cell, or SurveyMonkey put in the dropped
 # columns. RE2 (DuckDB) and Python `re` read these the same way.
 PATTERNS = {
