@@ -68,7 +68,7 @@ withdraw: install
 	$(MAKE) run
 
 ## Run the test suite (tests/conftest.py parses the dbt project first): every test but the
-## Spark engine's, which take ~6 min alone (`make test-spark`; CI runs both, .ci/run).
+## Spark engine's, which take ~7 min alone (`make test-spark`; CI runs both, .ci/run).
 ## Two workers, a module each at a time (pytest-xdist): 7 min instead of 11.4 on 2 cores.
 ## The report test renders the page in Debian's Chromium, installed here if missing.
 test: install $(SPARK_STAMP) dagster-home
