@@ -446,24 +446,36 @@ class _Sheet:
         return []  # SurveyMonkey exports only completed responses here
 
     def answer_cells(self, answers: dict, language: str, number: int, rng: random.Random) -> list[str]:
-        cells: list[str] = []
-        for question in self.plan:
-            labels = self.labels[(question.question_id, language)]
-            answer = answers.get(question.question_id)
-            if question.is_multi:
-                row = [""] * len(question.options)
-                for option in answer or ():
-                    row[option] = labels[option]
-                cells += row
-            elif question.items == (None,):
-                cells.append("" if answer is None else labels[answer])
-            else:
-                cells += ["" if answer is None else labels[answer[item]] for item in question.items]
-            if self.other_text and question.question_id == OTHER_SECTOR[0]:
-                chosen = answer is not None and question.options[answer] == OTHER_SECTOR[1]
-                cells.append(f"Synthetische sector {number}" if chosen else "")
-        cells.append(free_text(number, language, rng))
-        return cells
+        return sheet_answer_cells(self, answers, language, number, rng)
+
+
+def sheet_answer_cells(
+    sheet, answers: dict, language: str, number: int, rng: random.Random, split_multi: bool = True
+) -> list[str]:
+    """One respondent's answer cells in the order of `sheet.plan` (a SurveyMonkey `_Sheet` or a
+    `QualtricsSheet`: their `plan`, `labels` and `other_text`), then the free-text comment. A
+    multi-choice question is a column per option, or, without `split_multi`, one cell of its
+    chosen labels joined by commas (Qualtrics' default export)."""
+    cells: list[str] = []
+    for question in sheet.plan:
+        labels = sheet.labels[(question.question_id, language)]
+        answer = answers.get(question.question_id)
+        if question.is_multi and split_multi:
+            row = [""] * len(question.options)
+            for option in answer or ():
+                row[option] = labels[option]
+            cells += row
+        elif question.is_multi:
+            cells.append(",".join(labels[option] for option in sorted(answer or ())))
+        elif question.items == (None,):
+            cells.append("" if answer is None else labels[answer])
+        else:
+            cells += ["" if answer is None else labels[answer[item]] for item in question.items]
+        if sheet.other_text and question.question_id == OTHER_SECTOR[0]:
+            chosen = answer is not None and question.options[answer] == OTHER_SECTOR[1]
+            cells.append(f"Synthetische sector {number}" if chosen else "")
+    cells.append(free_text(number, language, rng))
+    return cells
 
 
 def free_text(number: int, language: str, rng: random.Random) -> str:

@@ -23,7 +23,7 @@ from tendensen.landing.generate import (
     CLOSING_QUESTION,
     OTHER_SECTOR,
     PlannedQuestion,
-    free_text,
+    sheet_answer_cells,
 )
 
 FIXED_TEXTS = (
@@ -134,26 +134,7 @@ class QualtricsSheet:
             self._column(f"Q{k}", text, f"QID{k}")
 
     def answer_cells(self, answers: dict, language: str, number: int, rng: random.Random) -> list[str]:
-        cells: list[str] = []
-        for question in self.plan:
-            labels = self.labels[(question.question_id, language)]
-            answer = answers.get(question.question_id)
-            if question.is_multi and self.split_multi:
-                row = [""] * len(question.options)
-                for option in answer or ():
-                    row[option] = labels[option]
-                cells += row
-            elif question.is_multi:
-                cells.append(",".join(labels[option] for option in sorted(answer or ())))
-            elif question.items == (None,):
-                cells.append("" if answer is None else labels[answer])
-            else:
-                cells += ["" if answer is None else labels[answer[item]] for item in question.items]
-            if self.other_text and question.question_id == OTHER_SECTOR[0]:
-                chosen = answer is not None and question.options[answer] == OTHER_SECTOR[1]
-                cells.append(f"Synthetische sector {number}" if chosen else "")
-        cells.append(free_text(number, language, rng))
-        return cells
+        return sheet_answer_cells(self, answers, language, number, rng, self.split_multi)
 
     def cells(
         self,

@@ -17,25 +17,16 @@ from tendensen.validation.rules import RULES, Rule
 from tendensen.validation.share_checks import (
     _ACKNOWLEDGEMENTS_SQL,
     AUDIT_COLUMNS,
+    LOCATORS_SQL_TEMPLATE,
     check_groups,
     with_locators,
 )
 
-# share_checks._LOCATORS_SQL in Spark SQL: the same rows (any_value, and the locators as one
-# sorted text: Spark's string_agg takes no `order by` inside).
-LOCATORS_SQL = """
-    select
-        shares.edition_id, shares.audience, shares.question_id, items.item_label,
-        documents.source_report, shares.source_figure,
-        any_value(items.item_id) as item_id,
-        array_join(array_sort(collect_set(shares.source_locator)), '; ') as source_locator
-    from marts.fct_answer_shares as shares
-    left join marts.dim_item as items on items.item_key = shares.item_key
-    left join marts.dim_source_document as documents
-        on documents.source_document_id = shares.source_document_id
-    where shares.source = 'published'
-    group by all
-"""
+# share_checks' locators query in Spark SQL: the same rows (Spark's string_agg takes no
+# `order by` inside, so the distinct locators are sorted as an array, then joined).
+LOCATORS_SQL = LOCATORS_SQL_TEMPLATE.format(
+    sorted_locators="array_join(array_sort(collect_set(shares.source_locator)), '; ')"
+)
 
 
 def to_pandas(frame) -> pd.DataFrame:

@@ -52,12 +52,14 @@ ACKNOWLEDGEMENT_COLUMNS = [
 ]
 
 # Where each published group was printed, and its item's id (audit rows carry labels only).
-_LOCATORS_SQL = """
+# Where each checked group is printed: its published shares' locators as one sorted text.
+# `{sorted_locators}` is the engine's aggregate (tendensen/spark/share_checks.py has Spark's).
+LOCATORS_SQL_TEMPLATE = """
     select
         shares.edition_id, shares.audience, shares.question_id, items.item_label,
         documents.source_report, shares.source_figure,
         any_value(items.item_id) as item_id,
-        string_agg(distinct shares.source_locator, '; ' order by shares.source_locator) as source_locator
+        {sorted_locators} as source_locator
     from marts.fct_answer_shares as shares
     left join marts.dim_item as items on items.item_key = shares.item_key
     left join marts.dim_source_document as documents
@@ -65,6 +67,9 @@ _LOCATORS_SQL = """
     where shares.source = 'published'
     group by all
 """
+_LOCATORS_SQL = LOCATORS_SQL_TEMPLATE.format(
+    sorted_locators="string_agg(distinct shares.source_locator, '; ' order by shares.source_locator)"
+)
 _LOCATOR_KEYS = ["edition_id", "audience", "question_id", "item_label", "source_report", "source_figure"]
 
 _ACKNOWLEDGEMENTS_SQL = """
