@@ -73,4 +73,4 @@ def test_the_personal_data_scan_reads_names_of_exports_with_line_breaks_in_free_
 
     path = generate_export(tmp_path / "2021_business_x.csv", "2021", "business", 30, seed=1)
     assert "\n" in "".join(row[-1] for row in csv.reader(path.open(encoding="utf-8", newline="")))
-    assert "respondent 7" in export_names([path])  # Last Name "Respondent 7"
+    assert "respondent 7" in export_names([path], tmp_path)  # Last Name "Respondent 7"

@@ -16,8 +16,13 @@ they end up in Dagster's event log, and a finding that quoted the value would le
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
+import shutil
+import tempfile
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -28,9 +33,18 @@ import duckdb
 SCAN_SETTINGS = {"memory_limit": "256MB", "threads": 1}
 
 
-def scan_connection() -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB connection with the scan's bounds."""
-    return duckdb.connect(config=SCAN_SETTINGS)
+@contextlib.contextmanager
+def scan_connection(landed: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """An in-memory DuckDB connection with the scan's bounds. Beyond them it spills, the
+    exports' names among what it spills: into a private temporary folder of `landed`, as the
+    landing does (not DuckDB's default `.tmp` in the working folder), removed afterwards; a
+    killed run's is removed by the next (tendensen/faults.py, `.landing-<pid>-`)."""
+    spill = Path(tempfile.mkdtemp(prefix=f".landing-{os.getpid()}-scan-", dir=landed))
+    try:
+        with duckdb.connect(config={**SCAN_SETTINGS, "temp_directory": str(spill)}) as con:
+            yield con
+    finally:
+        shutil.rmtree(spill, ignore_errors=True)
 
 
 # What a respondent might type into an answer cell, or SurveyMonkey put in the dropped
@@ -60,8 +74,10 @@ def personal_data_found(landed: Path, exports: list[Path] | tuple[Path, ...] = (
     the `exports`' own First Name / Last Name columns. One line per file, column (or log
     line) and kind, with a count; never the value itself."""
     found: list[str] = []
+    if not landed.is_dir():
+        return found  # nothing landed, nothing to find
     text_values: dict[str, set[str]] = {}  # location -> distinct values, for the name check
-    with scan_connection() as con:
+    with scan_connection(landed) as con:
         for file in landed_files(landed):
             where = file.relative_to(landed).as_posix()
             for column in text_columns(con, file):
@@ -82,7 +98,7 @@ def personal_data_found(landed: Path, exports: list[Path] | tuple[Path, ...] = (
                 f"landing_log.csv, line {number}: looks like it holds {_article(kind)}"
                 for kind in _pattern_counts({line})
             ]
-    names = export_names(exports)
+    names = export_names(exports, landed)
     if names:
         for location, values in text_values.items():
             count = sum(1 for value in values if phrases(value) & names)
@@ -160,14 +176,15 @@ def phrases(text: str) -> set[str]:
     }
 
 
-def export_names(exports) -> set[str]:
+def export_names(exports, landed: Path) -> set[str]:
     """The names in the exports' First Name and Last Name columns, as comparable phrases:
     each Last Name, and each "First Last". A first name alone is not compared: first names
     are often ordinary words ("Synthetic", "Mark") that the file names or questions use.
-    Phrases of the export's own file name are not names either."""
+    Phrases of the export's own file name are not names either. `landed`: where the read
+    may spill (scan_connection)."""
     names: set[str] = set()
     for export in exports:
-        rows = _name_cells(export)
+        rows = _name_cells(export, landed)
         known = set(phrases(export.name))
         for first, last in rows:
             last_words, first_words = words(last or ""), words(first or "")
@@ -180,7 +197,7 @@ def export_names(exports) -> set[str]:
     return names
 
 
-def _name_cells(export: Path) -> list[tuple[str | None, str | None]]:
+def _name_cells(export: Path, landed: Path) -> list[tuple[str | None, str | None]]:
     """(first name, last name) of every respondent row of an export, from the columns its
     format names (tendensen/landing/formats: SurveyMonkey's First Name / Last Name), with
     DuckDB's CSV reader; a file no format recognises or DuckDB cannot read is skipped: the
@@ -193,7 +210,7 @@ def _name_cells(export: Path) -> list[tuple[str | None, str | None]]:
     header_rows, first, last = found
     for encoding in ("utf-8", "latin-1"):
         try:
-            with scan_connection() as con:
+            with scan_connection(landed) as con:
                 return con.execute(
                     f"select distinct #{first}, #{last} from read_csv(?, header = false, "
                     f"skip = {header_rows}, all_varchar = true, delim = ',', quote = '\"', "
